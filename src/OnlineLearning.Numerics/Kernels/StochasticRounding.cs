@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+
+namespace OnlineLearning.Numerics.Kernels;
+
+/// <summary>
+/// The random source behind stochastic rounding: <see cref="Lanes"/> independent xorshift32 generators
+/// (Marsaglia's 13/17/5 triple), held in a caller-owned <c>Span&lt;uint&gt;</c>.
+/// </summary>
+/// <remarks>
+/// Column j of a row always draws from lane j mod 16, and each draw first advances that lane. Because the
+/// assignment depends only on the column, a 128-bit body (8 columns), a 256-bit body (16 columns) and the
+/// scalar loop consume exactly the same numbers, which is what makes stochastic rounding bit-exact across
+/// backends. A rounding offset for a shift s is the top s bits of the new lane state, uniform on [0, 2^s).
+/// </remarks>
+public static class StochasticRounding
+{
+    public const int Lanes = 16;
+
+    /// <summary>Seeds the lanes from one 64-bit seed with SplitMix64, so no lane starts at zero.</summary>
+    public static void Seed(Span<uint> lanes, ulong seed)
+    {
+        CheckLanes(lanes);
+        ulong state = seed;
+        for (int i = 0; i < Lanes; i++)
+        {
+            uint value;
+            do
+            {
+                state += 0x9E3779B97F4A7C15UL;
+                ulong z = state;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                value = (uint)(z ^ (z >> 31));
+            }
+            while (value == 0);
+
+            lanes[i] = value;
+        }
+    }
+
+    /// <summary>Advances one xorshift32 state and returns the new state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Next(ref uint state)
+    {
+        uint x = state;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        state = x;
+        return x;
+    }
+
+    /// <summary>Top <paramref name="shift"/> bits of a draw: an offset uniform on [0, 2^shift).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Offset(uint draw, int shift) => (int)(draw >> (32 - shift));
+
+    internal static void CheckLanes(Span<uint> lanes)
+    {
+        if (lanes.Length != Lanes)
+        {
+            throw new ArgumentException($"Stochastic rounding needs exactly {Lanes} generator lanes, not {lanes.Length}.", nameof(lanes));
+        }
+
+        foreach (uint lane in lanes)
+        {
+            if (lane == 0)
+            {
+                throw new ArgumentException("A xorshift lane is zero and would stay zero; seed the lanes with StochasticRounding.Seed.", nameof(lanes));
+            }
+        }
+    }
+}
