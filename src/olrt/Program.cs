@@ -1,1 +1,3 @@
-return 0;
+using OnlineLearning.Cli;
+
+return OlrtCommand.Create().Parse(args).Invoke();

@@ -19,7 +19,7 @@ public static class StochasticRounding
     /// <summary>Seeds the lanes from one 64-bit seed with SplitMix64, so no lane starts at zero.</summary>
     public static void Seed(Span<uint> lanes, ulong seed)
     {
-        CheckLanes(lanes);
+        CheckLength(lanes);
         ulong state = seed;
         for (int i = 0; i < Lanes; i++)
         {
@@ -56,17 +56,21 @@ public static class StochasticRounding
 
     internal static void CheckLanes(Span<uint> lanes)
     {
-        if (lanes.Length != Lanes)
-        {
-            throw new ArgumentException($"Stochastic rounding needs exactly {Lanes} generator lanes, not {lanes.Length}.", nameof(lanes));
-        }
-
+        CheckLength(lanes);
         foreach (uint lane in lanes)
         {
             if (lane == 0)
             {
                 throw new ArgumentException("A xorshift lane is zero and would stay zero; seed the lanes with StochasticRounding.Seed.", nameof(lanes));
             }
+        }
+    }
+
+    private static void CheckLength(Span<uint> lanes)
+    {
+        if (lanes.Length != Lanes)
+        {
+            throw new ArgumentException($"Stochastic rounding needs exactly {Lanes} generator lanes, not {lanes.Length}.", nameof(lanes));
         }
     }
 }

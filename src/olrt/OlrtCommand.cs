@@ -1,0 +1,48 @@
+using System.CommandLine;
+using OnlineLearning.Numerics.Kernels;
+
+namespace OnlineLearning.Cli;
+
+/// <summary>The olrt command line: one root with a global backend option, and a subcommand per job.</summary>
+internal static class OlrtCommand
+{
+    public static RootCommand Create()
+    {
+        var backend = new Option<string?>("--backend")
+        {
+            Description = "Force the kernel backend: scalar, vector128, neon or x86. Overrides the OLRT_BACKEND " +
+                          "environment variable. Default: the best one this CPU supports.",
+            Recursive = true,
+        };
+
+        var root = new RootCommand(
+            "olrt: trains spiking networks and linear recurrent units online, in fixed point, one step at a time.");
+        root.Options.Add(backend);
+        root.Subcommands.Add(InfoCommand.Create(backend));
+        root.Subcommands.Add(SelfTestCommand.Create(backend));
+        return root;
+    }
+
+    /// <summary>
+    /// Applies --backend (or OLRT_BACKEND) and returns the kernels, or prints why it cannot and returns null.
+    /// A backend the CPU lacks is an error; it never falls back silently.
+    /// </summary>
+    public static QKernels? SelectBackend(ParseResult parse, Option<string?> backendOption)
+    {
+        try
+        {
+            string? requested = parse.GetValue(backendOption);
+            if (requested is not null)
+            {
+                Backends.Force(Backends.Parse(requested));
+            }
+
+            return Backends.Current;
+        }
+        catch (Exception e) when (e is ArgumentException or BackendNotSupportedException)
+        {
+            Console.Error.WriteLine($"olrt: {e.Message}");
+            return null;
+        }
+    }
+}
