@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The one test command. On a fresh Debian machine it installs what is missing (the arm64 cross toolchain
+# and qemu-user), builds everything with warnings as errors, and runs:
+#   1. the NUnit suites on this host (x64, JIT), once per backend forced through OLRT_BACKEND;
+#   2. olrt info and olrt selftest as a NativeAOT linux-x64 binary;
+#   3. the NUnit suites published self-contained for linux-arm64, under qemu-aarch64 at the default CPU
+#      and at -cpu cortex-a72 (NEON without Rdm/Dp), each with OLRT_BACKEND=neon and =scalar;
+#   4. the NativeAOT linux-arm64 olrt selftest under qemu at both CPUs, and the arm64 size budget;
+#   5. the deploy script's checks that can run without a board.
+# It ends with one line, "N passed, N failed", summed over every run, and exits non-zero on any failure.
+set -uo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+LOG_DIR="$REPO_ROOT/artifacts/test-logs"
+APT_PACKAGES=(clang llvm binutils-aarch64-linux-gnu libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user file)
+QEMU_SYSROOT=/usr/aarch64-linux-gnu
+TEST_PROJECTS=(tests/OnlineLearning.Numerics.Tests)
+
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+
+passed=0
+failed=0
+failures=()
+started=$SECONDS
+
+log() { printf '\n=== %s (%ds)\n' "$*" "$((SECONDS - started))"; }
+
+pass() { passed=$((passed + 1)); echo "  ok    $1"; }
+
+fail() { failed=$((failed + 1)); failures+=("$1"); echo "  FAIL  $1"; }
+
+# Runs a command whose output ends with the Microsoft.Testing.Platform summary ("succeeded: N", "failed: N")
+# or the olrt selftest line ("selftest: N passed, N failed"), and adds its counts to the totals.
+run_counted() {
+  local label="$1"; shift
+  local logfile
+  logfile="$LOG_DIR/$(echo "$label" | tr -c 'A-Za-z0-9._-' '_').log"
+  "$@" >"$logfile" 2>&1
+  local rc=$?
+  local ok bad
+  ok=$(grep -E '^\s*succeeded: [0-9]+' "$logfile" | tail -1 | grep -oE '[0-9]+')
+  bad=$(grep -E '^\s*failed: [0-9]+' "$logfile" | tail -1 | grep -oE '[0-9]+')
+  if [[ -z "$ok" ]]; then
+    ok=$(grep -oE '^selftest: [0-9]+ passed' "$logfile" | tail -1 | grep -oE '[0-9]+')
+    bad=$(grep -oE '^selftest: [0-9]+ passed, [0-9]+ failed' "$logfile" | tail -1 | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+  fi
+  if [[ -z "$ok" ]]; then
+    # No summary at all: the run crashed or never started. Count it as one failure.
+    tail -20 "$logfile"
+    fail "$label: no test summary (exit $rc, log $logfile)"
+    return
+  fi
+  passed=$((passed + ok))
+  failed=$((failed + ${bad:-0}))
+  if ((rc != 0 || ${bad:-0} > 0)); then
+    grep -E -B2 -A8 '^failed |FAIL' "$logfile" | head -60
+    failures+=("$label: ${bad:-0} failed (exit $rc, log $logfile)")
+    # A non-zero exit with no failed tests (for example a crash after the summary) still fails the run.
+    ((${bad:-0} == 0)) && failed=$((failed + 1))
+    echo "  FAIL  $label: $ok passed, ${bad:-0} failed"
+  else
+    echo "  ok    $label: $ok passed"
+  fi
+}
+
+# Runs a check that is not a test suite: exit 0 is one pass, anything else one failure.
+check() {
+  local label="$1"; shift
+  if "$@"; then pass "$label"; else fail "$label"; fi
+}
+
+ensure_packages() {
+  local missing=()
+  command -v clang >/dev/null || missing+=(clang)
+  command -v aarch64-linux-gnu-ld >/dev/null || missing+=(binutils-aarch64-linux-gnu)
+  command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
+  command -v file >/dev/null || missing+=(file)
+  [[ -f "$QEMU_SYSROOT/lib/ld-linux-aarch64.so.1" ]] || missing+=(libc6-dev-arm64-cross)
+  ((${#missing[@]} == 0)) && return 0
+  echo "missing: ${missing[*]}; installing ${APT_PACKAGES[*]}"
+  local sudo=""
+  [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}"
+}
+
+mkdir -p "$LOG_DIR"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log "prerequisites"
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet on PATH)."; exit 1; }
+if ensure_packages; then pass "cross toolchain and qemu-user present"; else fail "installing ${APT_PACKAGES[*]}"; fi
+
+log "build (Release, warnings as errors)"
+if dotnet build OnlineLearning.sln -c Release -nologo -v q >"$LOG_DIR/build.log" 2>&1; then
+  pass "solution builds with zero warnings"
+else
+  grep -E 'error|warning' "$LOG_DIR/build.log" | sort -u | head -40
+  fail "solution build (log $LOG_DIR/build.log)"
+  echo "$passed passed, $failed failed"
+  exit 1
+fi
+
+log "host test suites (x64 JIT), every backend this CPU has"
+host_backends=$(dotnet run --project src/olrt -c Release --no-build -- info | sed -n 's/^available: *//p' | tr -d ',')
+for project in "${TEST_PROJECTS[@]}"; do
+  name=$(basename "$project")
+  for backend in $host_backends; do
+    run_counted "$name x64 OLRT_BACKEND=$backend" \
+      env OLRT_BACKEND="$backend" "artifacts/bin/$name/release/$name"
+  done
+done
+
+log "NativeAOT linux-x64 olrt"
+if tools/publish.sh linux-x64 >"$LOG_DIR/publish-x64.log" 2>&1; then
+  pass "publish NativeAOT linux-x64 ($(grep '^size:' "$LOG_DIR/publish-x64.log" | sed 's/size: *//'))"
+  check "x64 olrt info reports NativeAOT" grep -q '^nativeaot: *yes' <(artifacts/publish/linux-x64/olrt info)
+  check "x64 olrt refuses a backend the CPU lacks (exit 2)" \
+    bash -c 'artifacts/publish/linux-x64/olrt info --backend neon >/dev/null 2>&1; [[ $? -eq 2 ]]'
+  run_counted "olrt selftest linux-x64 NativeAOT" artifacts/publish/linux-x64/olrt selftest
+else
+  tail -20 "$LOG_DIR/publish-x64.log"
+  fail "publish NativeAOT linux-x64"
+fi
+
+log "linux-arm64 test suites under qemu-aarch64"
+for project in "${TEST_PROJECTS[@]}"; do
+  name=$(basename "$project")
+  out="artifacts/publish/arm64-tests/$name"
+  rm -rf "$out"
+  if dotnet publish "$project" -c Release -r linux-arm64 --self-contained -o "$out" -nologo >"$LOG_DIR/publish-$name-arm64.log" 2>&1; then
+    for cpu in max cortex-a72; do
+      for backend in neon scalar; do
+        run_counted "$name arm64 qemu -cpu $cpu OLRT_BACKEND=$backend" \
+          env OLRT_BACKEND="$backend" qemu-aarch64 -cpu "$cpu" -L "$QEMU_SYSROOT" "$out/$name"
+      done
+    done
+  else
+    tail -20 "$LOG_DIR/publish-$name-arm64.log"
+    fail "publish $name for linux-arm64"
+  fi
+done
+
+log "NativeAOT linux-arm64 olrt under qemu-aarch64"
+if tools/publish.sh linux-arm64 >"$LOG_DIR/publish-arm64.log" 2>&1; then
+  pass "publish NativeAOT linux-arm64 within the size budget ($(grep '^size:' "$LOG_DIR/publish-arm64.log" | sed 's/size: *//'))"
+  arm_olrt=artifacts/publish/linux-arm64/olrt
+  check "arm64 olrt is an aarch64 ELF" grep -q 'ARM aarch64' <(file -b "$arm_olrt")
+  check "arm64 olrt info: NativeAOT, neon backend, AdvSimd" \
+    bash -c "qemu-aarch64 -L $QEMU_SYSROOT $arm_olrt info > $LOG_DIR/arm64-info.txt && grep -q '^backend: *neon' $LOG_DIR/arm64-info.txt && grep -q '^nativeaot: *yes' $LOG_DIR/arm64-info.txt && grep -qE '^ *AdvSimd +yes' $LOG_DIR/arm64-info.txt"
+  check "arm64 olrt info at cortex-a72: Rdm and Dp absent" \
+    bash -c "qemu-aarch64 -cpu cortex-a72 -L $QEMU_SYSROOT $arm_olrt info | grep -qE '^ *Rdm +no' && qemu-aarch64 -cpu cortex-a72 -L $QEMU_SYSROOT $arm_olrt info | grep -qE '^ *Dp +no'"
+  for cpu in max cortex-a72; do
+    run_counted "olrt selftest linux-arm64 NativeAOT qemu -cpu $cpu" qemu-aarch64 -cpu "$cpu" -L "$QEMU_SYSROOT" "$arm_olrt" selftest
+  done
+else
+  tail -20 "$LOG_DIR/publish-arm64.log"
+  fail "publish NativeAOT linux-arm64"
+fi
+
+log "deploy script (no board here: argument checks and a dry run)"
+check "deploy.sh refuses an unknown board with exit 2 before building" \
+  bash -c 'tools/deploy.sh rpi9 pi@example </dev/null >/dev/null 2>'"$LOG_DIR"'/deploy-unknown.txt; [[ $? -eq 2 ]] && grep -q "unknown board" '"$LOG_DIR"'/deploy-unknown.txt'
+check "deploy.sh --dry-run builds the rpi4 binary and prints scp/ssh" \
+  bash -c 'tools/deploy.sh rpi4 pi@example --dry-run </dev/null >'"$LOG_DIR"'/deploy-dry.txt 2>&1 && grep -q "^scp .*artifacts/publish/rpi4/olrt" '"$LOG_DIR"'/deploy-dry.txt && file -b artifacts/publish/rpi4/olrt | grep -q "ARM aarch64"'
+
+log "summary ($((SECONDS - started)) s)"
+for f in "${failures[@]}"; do echo "  failed: $f"; done
+echo "$passed passed, $failed failed"
+((failed == 0))
