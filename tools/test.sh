@@ -118,6 +118,7 @@ done
 log "NativeAOT linux-x64 olrt"
 if tools/publish.sh linux-x64 >"$LOG_DIR/publish-x64.log" 2>&1; then
   pass "publish NativeAOT linux-x64 ($(grep '^size:' "$LOG_DIR/publish-x64.log" | sed 's/size: *//'))"
+  check "x64 NativeAOT publish has zero AOT/trim warnings" bash -c "! grep -qiE 'warning (IL|CS)[0-9]+' $LOG_DIR/publish-x64.log"
   check "x64 olrt info reports NativeAOT" grep -q '^nativeaot: *yes' <(artifacts/publish/linux-x64/olrt info)
   check "x64 olrt refuses a backend the CPU lacks (exit 2)" \
     bash -c 'artifacts/publish/linux-x64/olrt info --backend neon >/dev/null 2>&1; [[ $? -eq 2 ]]'
@@ -149,6 +150,7 @@ log "NativeAOT linux-arm64 olrt under qemu-aarch64"
 if tools/publish.sh linux-arm64 >"$LOG_DIR/publish-arm64.log" 2>&1; then
   pass "publish NativeAOT linux-arm64 within the size budget ($(grep '^size:' "$LOG_DIR/publish-arm64.log" | sed 's/size: *//'))"
   arm_olrt=artifacts/publish/linux-arm64/olrt
+  check "arm64 NativeAOT publish has zero AOT/trim warnings" bash -c "! grep -qiE 'warning (IL|CS)[0-9]+' $LOG_DIR/publish-arm64.log"
   check "arm64 olrt is an aarch64 ELF" grep -q 'ARM aarch64' <(file -b "$arm_olrt")
   check "arm64 olrt info: NativeAOT, neon backend, AdvSimd" \
     bash -c "qemu-aarch64 -L $QEMU_SYSROOT $arm_olrt info > $LOG_DIR/arm64-info.txt && grep -q '^backend: *neon' $LOG_DIR/arm64-info.txt && grep -q '^nativeaot: *yes' $LOG_DIR/arm64-info.txt && grep -qE '^ *AdvSimd +yes' $LOG_DIR/arm64-info.txt"
