@@ -41,6 +41,8 @@ run_counted() {
   logfile="$LOG_DIR/$(echo "$label" | tr -c 'A-Za-z0-9._-' '_').log"
   "$@" >"$logfile" 2>&1
   local rc=$?
+  # Test runners colour their summaries when they think a terminal or CI is watching; parse plain text.
+  sed -i 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$logfile"
   local ok bad
   ok=$(grep -E '^\s*succeeded: [0-9]+' "$logfile" | tail -1 | grep -oE '[0-9]+')
   bad=$(grep -E '^\s*failed: [0-9]+' "$logfile" | tail -1 | grep -oE '[0-9]+')

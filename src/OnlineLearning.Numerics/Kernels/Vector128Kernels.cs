@@ -202,13 +202,15 @@ public class Vector128Kernels : ScalarKernels
         ReadOnlySpan<short> aRe, ReadOnlySpan<short> aIm, ReadOnlySpan<short> bRe, ReadOnlySpan<short> bIm, Span<int> accRe, Span<int> accIm)
     {
         int i = 0;
-        for (; i <= accRe.Length - Ints; i += Ints)
+        for (; i <= accRe.Length - Shorts; i += Shorts)
         {
-            Vector128<int> ar = WidenLoad4(aRe, i), ai = WidenLoad4(aIm, i), br = WidenLoad4(bRe, i), bi = WidenLoad4(bIm, i);
-            Vector128<int> re = Vector128.SubtractSaturate(Vector128.AddSaturate(Load128(accRe, i), ar * br), ai * bi);
-            Vector128<int> im = Vector128.AddSaturate(Vector128.AddSaturate(Load128(accIm, i), ar * bi), ai * br);
-            Store128(re, accRe, i);
-            Store128(im, accIm, i);
+            Vector128<short> ar = Load128(aRe, i), ai = Load128(aIm, i), br = Load128(bRe, i), bi = Load128(bIm, i);
+            (Vector128<int> rrLo, Vector128<int> rrHi) = MulWiden(ar, br);
+            (Vector128<int> iiLo, Vector128<int> iiHi) = MulWiden(ai, bi);
+            (Vector128<int> riLo, Vector128<int> riHi) = MulWiden(ar, bi);
+            (Vector128<int> irLo, Vector128<int> irHi) = MulWiden(ai, br);
+            ComplexMacHalf(accRe, accIm, i, rrLo, iiLo, riLo, irLo);
+            ComplexMacHalf(accRe, accIm, i + Ints, rrHi, iiHi, riHi, irHi);
         }
 
         Scalar.ComplexMultiplyAccumulate(aRe[i..], aIm[i..], bRe[i..], bIm[i..], accRe[i..], accIm[i..]);
@@ -273,7 +275,9 @@ public class Vector128Kernels : ScalarKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> WidenLoad4(ReadOnlySpan<short> x, int i) =>
-        Vector128.Create((int)x[i], x[i + 1], x[i + 2], x[i + 3]);
-
+    private static void ComplexMacHalf(Span<int> accRe, Span<int> accIm, int i, Vector128<int> rr, Vector128<int> ii, Vector128<int> ri, Vector128<int> ir)
+    {
+        Store128(Vector128.SubtractSaturate(Vector128.AddSaturate(Load128(accRe, i), rr), ii), accRe, i);
+        Store128(Vector128.AddSaturate(Vector128.AddSaturate(Load128(accIm, i), ri), ir), accIm, i);
+    }
 }

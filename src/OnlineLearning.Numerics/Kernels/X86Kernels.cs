@@ -8,6 +8,8 @@ namespace OnlineLearning.Numerics.Kernels;
 /// <summary>
 /// SSE2/SSSE3/SSE4.1 bodies for x86-64, with AVX2 256-bit main loops where the CPU has AVX2. On an AVX2
 /// machine a length's remainder of 8 or more still runs the 128-bit SSE body, so both are exercised.
+/// Clamp and NarrowRound inherit the portable bodies, which the JIT already lowers to PMINSW/PMAXSW and
+/// PSRAD/PACKSSDW; writing them again in intrinsics would add nothing.
 /// </summary>
 /// <remarks>
 /// Two x86 traps and their fixes:
@@ -108,31 +110,6 @@ public sealed class X86Kernels : Vector128Kernels
         }
 
         Scalar.ScaleQ15(x[i..], scale, dst[i..]);
-    }
-
-    protected override void ClampCore(ReadOnlySpan<short> x, short lo, short hi, Span<short> dst)
-    {
-        Vector128<short> vlo = Vector128.Create(lo), vhi = Vector128.Create(hi);
-        int i = 0;
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Store128(Sse2.Min(Sse2.Max(Load128(x, i), vlo), vhi), dst, i);
-        }
-
-        Scalar.Clamp(x[i..], lo, hi, dst[i..]);
-    }
-
-    protected override void NarrowRoundCore(ReadOnlySpan<int> x, int shift, Span<short> dst)
-    {
-        int i = 0;
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Vector128<int> lo = ShiftRightRound(Load128(x, i), shift);
-            Vector128<int> hi = ShiftRightRound(Load128(x, i + Ints), shift);
-            Store128(Sse2.PackSignedSaturate(lo, hi), dst, i);
-        }
-
-        Scalar.NarrowRound(x[i..], shift, dst[i..]);
     }
 
     protected override long DotCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y)
