@@ -109,7 +109,7 @@ public static class Backends
             }
         }
 
-        throw new ArgumentException($"Unknown backend '{name}'. Valid backends: {string.Join(", ", All.Select(Name))}.", nameof(name));
+        throw new ArgumentException($"Unknown backend '{name}'. Valid backends: {string.Join(", ", All.Select(Name))}.");
     }
 
     /// <summary>The lower-case name used by <c>OLRT_BACKEND</c> and <c>--backend</c>.</summary>
