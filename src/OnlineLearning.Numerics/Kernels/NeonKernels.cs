@@ -10,6 +10,8 @@ namespace OnlineLearning.Numerics.Kernels;
 /// are the specification's: SQRDMULH is <see cref="QMath.MulQ15"/>, SRSHL by a negative count is
 /// <see cref="QMath.ShiftRightRound(int, int)"/> (computed without overflow), SQADD/SQSUB saturate,
 /// SMULL/SMLAL widen exactly and SQXTN narrows with saturation.
+/// Saturating add/subtract and clamp inherit the portable bodies: on arm64 Vector128.AddSaturate,
+/// SubtractSaturate, Min and Max already are SQADD, SQSUB, SMIN and SMAX.
 /// </summary>
 public sealed class NeonKernels : Vector128Kernels
 {
@@ -19,50 +21,6 @@ public sealed class NeonKernels : Vector128Kernels
     public static bool IsSupported => AdvSimd.Arm64.IsSupported;
 
     public override Backend Backend => Backend.Neon;
-
-    protected override void AddCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst)
-    {
-        int i = 0;
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Store128(AdvSimd.AddSaturate(Load128(x, i), Load128(y, i)), dst, i);
-        }
-
-        Scalar.Add(x[i..], y[i..], dst[i..]);
-    }
-
-    protected override void SubtractCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst)
-    {
-        int i = 0;
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Store128(AdvSimd.SubtractSaturate(Load128(x, i), Load128(y, i)), dst, i);
-        }
-
-        Scalar.Subtract(x[i..], y[i..], dst[i..]);
-    }
-
-    protected override void AddCore(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> dst)
-    {
-        int i = 0;
-        for (; i <= dst.Length - Ints; i += Ints)
-        {
-            Store128(AdvSimd.AddSaturate(Load128(x, i), Load128(y, i)), dst, i);
-        }
-
-        Scalar.Add(x[i..], y[i..], dst[i..]);
-    }
-
-    protected override void SubtractCore(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> dst)
-    {
-        int i = 0;
-        for (; i <= dst.Length - Ints; i += Ints)
-        {
-            Store128(AdvSimd.SubtractSaturate(Load128(x, i), Load128(y, i)), dst, i);
-        }
-
-        Scalar.Subtract(x[i..], y[i..], dst[i..]);
-    }
 
     protected override void ScaleQ15Core(ReadOnlySpan<short> x, short scale, Span<short> dst)
     {
@@ -74,18 +32,6 @@ public sealed class NeonKernels : Vector128Kernels
         }
 
         Scalar.ScaleQ15(x[i..], scale, dst[i..]);
-    }
-
-    protected override void ClampCore(ReadOnlySpan<short> x, short lo, short hi, Span<short> dst)
-    {
-        Vector128<short> vlo = Vector128.Create(lo), vhi = Vector128.Create(hi);
-        int i = 0;
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Store128(AdvSimd.Min(AdvSimd.Max(Load128(x, i), vlo), vhi), dst, i);
-        }
-
-        Scalar.Clamp(x[i..], lo, hi, dst[i..]);
     }
 
     protected override void NarrowRoundCore(ReadOnlySpan<int> x, int shift, Span<short> dst)

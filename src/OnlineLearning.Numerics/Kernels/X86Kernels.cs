@@ -8,8 +8,9 @@ namespace OnlineLearning.Numerics.Kernels;
 /// <summary>
 /// SSE2/SSSE3/SSE4.1 bodies for x86-64, with AVX2 256-bit main loops where the CPU has AVX2. On an AVX2
 /// machine a length's remainder of 8 or more still runs the 128-bit SSE body, so both are exercised.
-/// Clamp and NarrowRound inherit the portable bodies, which the JIT already lowers to PMINSW/PMAXSW and
-/// PSRAD/PACKSSDW; writing them again in intrinsics would add nothing.
+/// Clamp, NarrowRound, int32 add/subtract and the complex MAC inherit the portable bodies, which the JIT already lowers to PMINSW/PMAXSW and
+/// PSRAD/PACKSSDW, and saturating int32 arithmetic to the same sign-bit emulation as <see cref="AddSat32"/>;
+/// writing them again in intrinsics would add nothing.
 /// </summary>
 /// <remarks>
 /// Two x86 traps and their fixes:
@@ -19,7 +20,7 @@ namespace OnlineLearning.Numerics.Kernels;
 /// <item>PMADDWD wraps the pair sum 2 * (-32768 * -32768) = 2^31 to int.MinValue. No pair sum is truly
 /// int.MinValue (the least is -2^31 + 2^16), so the exact dot sums (pair - 1) in int64 and adds the pair count back.</item>
 /// </list>
-/// x86 has no saturating int32 add; <see cref="AddSat32"/> detects overflow from the sign bits.
+/// x86 has no saturating int32 add; <see cref="AddSat32"/> (used by the fused trace kernel) detects overflow from the sign bits.
 /// </remarks>
 public sealed class X86Kernels : Vector128Kernels
 {
@@ -64,28 +65,6 @@ public sealed class X86Kernels : Vector128Kernels
         for (; i <= dst.Length - Shorts; i += Shorts)
         {
             Store128(Sse2.SubtractSaturate(Load128(x, i), Load128(y, i)), dst, i);
-        }
-
-        Scalar.Subtract(x[i..], y[i..], dst[i..]);
-    }
-
-    protected override void AddCore(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> dst)
-    {
-        int i = 0;
-        for (; i <= dst.Length - Ints; i += Ints)
-        {
-            Store128(AddSat32(Load128(x, i), Load128(y, i)), dst, i);
-        }
-
-        Scalar.Add(x[i..], y[i..], dst[i..]);
-    }
-
-    protected override void SubtractCore(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> dst)
-    {
-        int i = 0;
-        for (; i <= dst.Length - Ints; i += Ints)
-        {
-            Store128(SubSat32(Load128(x, i), Load128(y, i)), dst, i);
         }
 
         Scalar.Subtract(x[i..], y[i..], dst[i..]);
@@ -243,24 +222,6 @@ public sealed class X86Kernels : Vector128Kernels
         Scalar.Rank1NearestRow(w[j..], u, v[j..], shift);
     }
 
-    protected override void ComplexMultiplyAccumulateCore(
-        ReadOnlySpan<short> aRe, ReadOnlySpan<short> aIm, ReadOnlySpan<short> bRe, ReadOnlySpan<short> bIm, Span<int> accRe, Span<int> accIm)
-    {
-        int i = 0;
-        for (; i <= accRe.Length - Shorts; i += Shorts)
-        {
-            Vector128<short> ar = Load128(aRe, i), ai = Load128(aIm, i), br = Load128(bRe, i), bi = Load128(bIm, i);
-            (Vector128<int> rrLo, Vector128<int> rrHi) = MulWiden(ar, br);
-            (Vector128<int> iiLo, Vector128<int> iiHi) = MulWiden(ai, bi);
-            (Vector128<int> riLo, Vector128<int> riHi) = MulWiden(ar, bi);
-            (Vector128<int> irLo, Vector128<int> irHi) = MulWiden(ai, br);
-            ComplexMacHalf(accRe, accIm, i, rrLo, iiLo, riLo, irLo);
-            ComplexMacHalf(accRe, accIm, i + Ints, rrHi, iiHi, riHi, irHi);
-        }
-
-        Scalar.ComplexMultiplyAccumulate(aRe[i..], aIm[i..], bRe[i..], bIm[i..], accRe[i..], accIm[i..]);
-    }
-
     protected override void ThresholdCore(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes)
     {
         Vector128<byte> one = Vector128<byte>.One;
@@ -311,15 +272,6 @@ public sealed class X86Kernels : Vector128Kernels
         return Select(overflow, SaturationValue(a), sum);
     }
 
-    /// <summary>Saturating int32 subtract: overflow iff the operands' signs differ and the result's sign differs from a's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> SubSat32(Vector128<int> a, Vector128<int> b)
-    {
-        Vector128<int> diff = Sse2.Subtract(a, b);
-        Vector128<int> overflow = Sse2.ShiftRightArithmetic(Sse2.And(Sse2.Xor(a, b), Sse2.Xor(a, diff)), 31);
-        return Select(overflow, SaturationValue(a), diff);
-    }
-
     /// <summary>int.MaxValue where a is non-negative, int.MinValue where a is negative.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> SaturationValue(Vector128<int> a) =>
@@ -341,13 +293,6 @@ public sealed class X86Kernels : Vector128Kernels
         Vector128<int> truncated = Sse2.ShiftRightArithmetic(x, Vector128.CreateScalar(shift));
         Vector128<int> roundBit = Sse2.And(Sse2.ShiftRightArithmetic(x, Vector128.CreateScalar(shift - 1)), Vector128<int>.One);
         return Sse2.Add(truncated, roundBit);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ComplexMacHalf(Span<int> accRe, Span<int> accIm, int i, Vector128<int> rr, Vector128<int> ii, Vector128<int> ri, Vector128<int> ir)
-    {
-        Store128(SubSat32(AddSat32(Load128(accRe, i), rr), ii), accRe, i);
-        Store128(AddSat32(AddSat32(Load128(accIm, i), ri), ir), accIm, i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
