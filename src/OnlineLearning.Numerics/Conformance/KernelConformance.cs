@@ -97,24 +97,22 @@ public static class KernelConformance
         return new ConformanceReport(candidate.Backend, passed, failed, failures);
     }
 
-    private static string? Binary16(QKernels s, QKernels c, TestVectors r, int n, InputPattern p, int o, Action<QKernels, ReadOnlySpan<short>, ReadOnlySpan<short>, Span<short>> op)
-    {
-        Memory<short> x = TestVectors.Unaligned(r.Shorts(n, p), o), y = TestVectors.Unaligned(r.Shorts(n, p), o);
-        short[] expected = new short[n];
-        Memory<short> actual = TestVectors.Unaligned(new short[n], o);
-        op(s, x.Span, y.Span, expected);
-        op(c, x.Span, y.Span, actual.Span);
-        return Compare<short>(expected, actual.Span);
-    }
+    private static string? Binary16(QKernels s, QKernels c, TestVectors r, int n, InputPattern p, int o, Action<QKernels, ReadOnlySpan<short>, ReadOnlySpan<short>, Span<short>> op) =>
+        Binary(s, c, n, o, r.Shorts(n, p), r.Shorts(n, p), op);
 
-    private static string? Binary32(QKernels s, QKernels c, TestVectors r, int n, InputPattern p, int o, Action<QKernels, ReadOnlySpan<int>, ReadOnlySpan<int>, Span<int>> op)
+    private static string? Binary32(QKernels s, QKernels c, TestVectors r, int n, InputPattern p, int o, Action<QKernels, ReadOnlySpan<int>, ReadOnlySpan<int>, Span<int>> op) =>
+        Binary(s, c, n, o, r.Ints(n, p), r.Ints(n, p), op);
+
+    /// <summary>Runs an elementwise binary kernel on the specification and the candidate, candidate spans unaligned.</summary>
+    private static string? Binary<T>(QKernels s, QKernels c, int n, int o, T[] xs, T[] ys, Action<QKernels, ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>> op)
+        where T : struct, IEquatable<T>
     {
-        Memory<int> x = TestVectors.Unaligned(r.Ints(n, p), o), y = TestVectors.Unaligned(r.Ints(n, p), o);
-        int[] expected = new int[n];
-        Memory<int> actual = TestVectors.Unaligned(new int[n], o);
+        Memory<T> x = TestVectors.Unaligned(xs, o), y = TestVectors.Unaligned(ys, o);
+        T[] expected = new T[n];
+        Memory<T> actual = TestVectors.Unaligned(new T[n], o);
         op(s, x.Span, y.Span, expected);
         op(c, x.Span, y.Span, actual.Span);
-        return Compare<int>(expected, actual.Span);
+        return Compare<T>(expected, actual.Span);
     }
 
     private static string? ScaleQ15(QKernels s, QKernels c, TestVectors r, int n, InputPattern p, int o)
