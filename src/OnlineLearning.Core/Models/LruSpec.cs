@@ -1,0 +1,168 @@
+namespace OnlineLearning.Core.Models;
+
+/// <summary>What follows the LRU inside a block (seed 004 4.3).</summary>
+public enum LruBlockKind
+{
+    /// <summary>The bare LRU: layer i+1 receives y_t of layer i.</summary>
+    LruOnly,
+
+    /// <summary>LRU, GLU, residual, layer norm.</summary>
+    Glu,
+
+    /// <summary>LRU, MLP, residual, layer norm.</summary>
+    Mlp,
+}
+
+/// <summary>The learning rules for LRU stacks. BPTT exists only as the float64 reference.</summary>
+public enum LruRule
+{
+    /// <summary>Exact sensitivities e_λ, e_γ, e_B (seed 004 A.2 Eq. 12-17), spatial error across layers.</summary>
+    Online,
+
+    /// <summary>All temporal dependencies ignored.</summary>
+    Spatial,
+
+    /// <summary>One-step truncated backprop.</summary>
+    Truncated,
+
+    Bptt,
+}
+
+/// <summary>
+/// One LRU layer (seed 004 Eq. 1, A.1 Eq. 8-11): h_t = λ ⊙ h_{t-1} + γ ⊙ (B x_t), y_t = Re(C h_t) + D ⊙ x_t,
+/// λ = exp(−exp(ν_log) + i exp(θ_log)), γ = exp(γ_log). B is [N][H], C is [H][N], D is [H].
+/// </summary>
+public sealed class LruLayerSpec
+{
+    public required int N { get; init; }
+
+    public required int H { get; init; }
+
+    public LruBlockKind Block { get; init; }
+
+    public required double[] NuLog { get; init; }
+
+    public required double[] ThetaLog { get; init; }
+
+    public required double[] GammaLog { get; init; }
+
+    public required double[][] BRe { get; init; }
+
+    public required double[][] BIm { get; init; }
+
+    public required double[][] CRe { get; init; }
+
+    public required double[][] CIm { get; init; }
+
+    public required double[] D { get; init; }
+
+    /// <summary>|λ_n| = exp(−exp(ν_log,n)).</summary>
+    public double Modulus(int n) => Math.Exp(-Math.Exp(NuLog[n]));
+
+    internal static LruLayerSpec Parse(JsonTree node, int h, SpecRandom random, double rMin, double rMax)
+    {
+        int n = node["N"].AsInt(1, 1 << 16);
+        string blockName = node.Find("block")?.AsString() ?? "lru-only";
+        var block = blockName switch
+        {
+            "lru-only" => LruBlockKind.LruOnly,
+            "glu" => LruBlockKind.Glu,
+            "mlp" => LruBlockKind.Mlp,
+            _ => throw node["block"].Error($"block must be \"lru-only\", \"glu\" or \"mlp\", not \"{blockName}\""),
+        };
+        rMin = node.Find("r_min")?.AsDouble() ?? rMin;
+        rMax = node.Find("r_max")?.AsDouble() ?? rMax;
+        if (!(rMin >= 0 && rMin <= rMax && rMax < 1))
+        {
+            throw node.Error($"the ring must satisfy 0 <= r_min <= r_max < 1, not [{rMin}, {rMax}]");
+        }
+
+        // Seed 004 A.1 / the LRU initialisation: |λ| uniform on the ring's area, phase uniform on [0, 2π),
+        // γ normalises the state so that white input keeps unit variance: γ = sqrt(1 − |λ|²).
+        var nuLog = new double[n];
+        var thetaLog = new double[n];
+        var gammaLog = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double u = random.NextDouble();
+            double modulus = Math.Sqrt((u * ((rMax * rMax) - (rMin * rMin))) + (rMin * rMin));
+            nuLog[i] = Math.Log(-Math.Log(Math.Max(modulus, 1e-300)));
+            thetaLog[i] = Math.Log(Math.Max(random.Uniform(0, 2 * Math.PI), 1e-6));
+            gammaLog[i] = Math.Log(Math.Sqrt(1 - (modulus * modulus)));
+        }
+
+        var given = node.Find("nu_log")?.AsVector(n);
+        var spec = new LruLayerSpec
+        {
+            N = n,
+            H = h,
+            Block = block,
+            NuLog = given ?? nuLog,
+            ThetaLog = node.Find("theta_log")?.AsVector(n) ?? thetaLog,
+            GammaLog = node.Find("gamma_log")?.AsVector(n) ?? (given is null ? gammaLog : GammaFor(given)),
+            BRe = node.Find("B_re")?.AsMatrix(n, h) ?? random.Normal(n, h, 1.0 / Math.Sqrt(2.0 * h)),
+            BIm = node.Find("B_im")?.AsMatrix(n, h) ?? random.Normal(n, h, 1.0 / Math.Sqrt(2.0 * h)),
+            CRe = node.Find("C_re")?.AsMatrix(h, n) ?? random.Normal(h, n, 1.0 / Math.Sqrt(n)),
+            CIm = node.Find("C_im")?.AsMatrix(h, n) ?? random.Normal(h, n, 1.0 / Math.Sqrt(n)),
+            D = node.Find("D")?.AsVector(h) ?? random.Normal(h, 1.0),
+        };
+        return spec;
+    }
+
+    private static double[] GammaFor(double[] nuLog) =>
+        nuLog.Select(v => Math.Log(Math.Sqrt(1 - Math.Exp(-2 * Math.Exp(v))))).ToArray();
+}
+
+/// <summary>
+/// A stack of LRU blocks between a linear encoder and a linear decoder (model.json with "type":"lru").
+/// A missing encoder or decoder is the identity. Unset parameters are drawn from "seed", with |λ| on the
+/// ring ["r_min", "r_max"] (defaults 0.9 and 0.999; a layer may override them).
+/// </summary>
+public sealed class LruSpec : ModelSpec
+{
+    public DenseSpec? Encoder { get; init; }
+
+    public IReadOnlyList<LruLayerSpec> Layers { get; init; } = [];
+
+    public DenseSpec? Decoder { get; init; }
+
+    /// <summary>The model width H: the encoder's size, or the input count without an encoder.</summary>
+    public int Width => Encoder?.Size ?? Inputs;
+
+    public override int Outputs => Decoder?.Size ?? Width;
+
+    public static LruSpec FromJson(JsonTree root)
+    {
+        int inputs = root["inputs"].AsInt(1, 1 << 20);
+        int seed = root.Find("seed")?.AsInt() ?? 1;
+        var random = new SpecRandom(seed);
+        var encoder = DenseSpec.Parse(root.Find("encoder"), inputs, random);
+        int h = encoder?.Size ?? inputs;
+        double rMin = root.Find("r_min")?.AsDouble() ?? 0.9;
+        double rMax = root.Find("r_max")?.AsDouble() ?? 0.999;
+        var layerNodes = root["layers"].Items;
+        if (layerNodes.Count == 0)
+        {
+            throw root["layers"].Error("layers must hold at least one layer");
+        }
+
+        var layers = layerNodes.Select(node => LruLayerSpec.Parse(node, h, random, rMin, rMax)).ToList();
+        var decoder = DenseSpec.Parse(root.Find("decoder"), h, random);
+        var spec = new LruSpec
+        {
+            Inputs = inputs,
+            Seed = seed,
+            Loss = ParseLoss(root),
+            Encoder = encoder,
+            Layers = layers,
+            Decoder = decoder,
+        };
+        var outputs = root.Find("outputs");
+        if (outputs is not null && outputs.AsInt() != spec.Outputs)
+        {
+            throw outputs.Error($"outputs is {outputs.AsInt()}, but the decoder produces {spec.Outputs}");
+        }
+
+        return spec;
+    }
+}
