@@ -80,6 +80,48 @@ public static class QLosses
         return logSum + margin;
     }
 
+    /// <summary>
+    /// Softmax cross-entropy against a target distribution t (one-hot or probabilities) held in Q(targetFracBits):
+    /// E = Σ_i t_i (ln Σ exp(o) − o_i); error = softmax(o) − t in Q(errorFracBits ≤ 15). Returns E in Q16.
+    /// </summary>
+    public static long SoftmaxCrossEntropy(
+        ReadOnlySpan<int> logits, int fracBits, ReadOnlySpan<short> target, int targetFracBits, Span<short> error, int errorFracBits, Span<int> scratch)
+    {
+        Shapes.SameLength(logits.Length, target.Length, error.Length);
+        Shapes.SameLength(logits.Length, scratch.Length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(errorFracBits, 15);
+        int max = int.MinValue;
+        foreach (int o in logits)
+        {
+            max = Math.Max(max, o);
+        }
+
+        long sum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            long diff = (long)logits[i] - max;
+            int xQ16 = QMath.SaturateToInt32(fracBits <= 16 ? diff << (16 - fracBits) : diff >> (fracBits - 16));
+            scratch[i] = QFunctions.Exp(xQ16, 30);
+            sum += scratch[i];
+        }
+
+        long logSum = QLog.Ln(sum, 30);
+        long loss = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            long p = (((long)scratch[i] << errorFracBits) + (sum >> 1)) / sum;
+            long t = Rescale(target[i], targetFracBits, errorFracBits);
+            error[i] = QMath.SaturateToInt16(p - t);
+            if (target[i] != 0)
+            {
+                long nll = logSum + Rescale((long)max - logits[i], fracBits, CrossEntropyFracBits);
+                loss += QMath.ShiftRightRound(nll * target[i], targetFracBits);
+            }
+        }
+
+        return loss;
+    }
+
     /// <summary>Index of the largest value (first on ties).</summary>
     public static int ArgMax(ReadOnlySpan<int> values)
     {
