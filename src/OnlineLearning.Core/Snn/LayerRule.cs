@@ -2,36 +2,31 @@ using OnlineLearning.Core.Models;
 
 namespace OnlineLearning.Core.Snn;
 
-/// <summary>What one layer keeps and how it forms its gradient, derived from the rule and the layer's place.</summary>
-internal enum LayerRule
-{
-    /// <summary>OSTL eligibility (seed 000 Eq. 12-16): ε per synapse and per threshold; G += (L ⊙ h') ⊗ ε.</summary>
-    Ostl,
-
-    /// <summary>OSTL eligibility plus R̂ = e + ρ R̂ (seed 002 Eq. 3-4); G += L ⊙ R̂.</summary>
-    Otpe,
-
-    /// <summary>OTTT (seed 002 2.3.2): â = λ â + x; G += (L ⊙ h') ⊗ â.</summary>
-    Ottt,
-
-    /// <summary>Approx OTPE hidden layer (seed 002 3.1): â, ẑ = â + λ ẑ, ḡ; G += (L ⊙ ḡ) ⊗ ẑ.</summary>
-    ApproxOtpe,
-}
-
-internal static class LayerRules
+/// <summary>
+/// How one layer learns under a network rule. Presynaptic rules keep O(n) traces (â, ẑ); eligibility rules keep
+/// per-synapse ε (and R̂). Kappa κ is the leak with which the receiver of this layer's spikes accumulates them:
+/// the next layer's λ where OTPE models it (seed 002 Eq. 4), the output leak for the last layer when the loss
+/// integrates the output, 0 where the rule looks at the current step only. Averaged: the spatial signal passes
+/// the layer with ḡ instead of h'_t (seed 002 3.1, last paragraph).
+/// </summary>
+internal readonly record struct LayerShape(bool Presynaptic, double Kappa, bool Averaged)
 {
     /// <summary>
-    /// The per-layer form of a network rule. OTPE and Approx OTPE treat the last spiking layer like OSTL and
-    /// OTTT respectively (its effect on the loss is immediate); F-OTPE also gives the last layer an R̂, decayed by
-    /// the readout leak, because its loss reads a leaky sum of outputs (seed 002 3.2).
+    /// Per-layer form of a rule; the same shapes as the float64 reference (OnlineLearning.Reference.Snn.RuleShape).
+    /// <paramref name="outputLeak"/> is the leak of the loss's output accumulation (0 for a per-step MSE).
     /// </summary>
-    public static LayerRule For(SnnRule rule, bool isLast) => rule switch
+    public static LayerShape For(SnnRule rule, bool isLast, double decay, double outputLeak)
     {
-        SnnRule.Ostl => LayerRule.Ostl,
-        SnnRule.Ottt => LayerRule.Ottt,
-        SnnRule.Otpe => isLast ? LayerRule.Ostl : LayerRule.Otpe,
-        SnnRule.ApproxOtpe => isLast ? LayerRule.Ottt : LayerRule.ApproxOtpe,
-        SnnRule.FOtpe => LayerRule.Otpe,
-        _ => throw new ArgumentException($"The fixed-point runtime has no {rule} rule; BPTT exists only as the float64 reference.", nameof(rule)),
-    };
+        double leaks = isLast ? outputLeak : decay;
+        return rule switch
+        {
+            // OSTL keeps the output leak in the last layer's trace (exact there) and omits R (seed 000 Eq. 11).
+            SnnRule.Ostl => new LayerShape(false, isLast ? outputLeak : 0, false),
+            SnnRule.Otpe or SnnRule.FOtpe => new LayerShape(false, leaks, true),
+            // OTTT's trace sees neither later layers nor the output's integration (seed 002 2.3.2).
+            SnnRule.Ottt => new LayerShape(true, 0, false),
+            SnnRule.ApproxOtpe => new LayerShape(true, leaks, true),
+            _ => throw new ArgumentException($"The fixed-point runtime has no {rule} rule; BPTT exists only as the float64 reference.", nameof(rule)),
+        };
+    }
 }

@@ -18,9 +18,9 @@ internal sealed class QSnnLayer
     private const int BackwardGuardBits = 6;
 
     private readonly NeuronKind _neuron;
-    private readonly LayerRule _rule;
+    private readonly LayerShape _shape;
     private readonly short _decay;          // d (SNU) or λ (LIF), Q15
-    private readonly short _outputDecay;    // ρ of R̂: λ for hidden layers, the readout leak for an F-OTPE last layer
+    private readonly short _kappa;          // κ of R̂, ẑ and ḡ (see LayerShape), Q15
     private readonly FastSigmoidSurrogate _surrogate;
     private readonly int _n;
     private readonly int _m;
@@ -49,16 +49,17 @@ internal sealed class QSnnLayer
     private readonly ArenaTensor? _aTheta;    // â for θ, n
     private readonly ArenaTensor? _zHat;      // ẑ, m
     private readonly ArenaTensor? _zTheta;    // ẑ for θ, n
-    private readonly ArenaTensor? _gSum;      // int32 Q15: Σ λ^(t−τ) h'_τ
+    private readonly ArenaTensor? _gSum;      // int32 Q15: Σ κ^(t−τ) h'_τ
+    private readonly ArenaTensor? _gWeight;   // int32 Q15: Σ κ^(t−τ), one value
     private readonly ArenaTensor? _gBar;      // ḡ, Q15
 
-    public QSnnLayer(ArenaPlan plan, int index, SnnSpec spec, int fanIn, int size, LayerRule rule, double outputDecay, bool momentum)
+    public QSnnLayer(ArenaPlan plan, int index, SnnSpec spec, int fanIn, int size, LayerShape shape, bool momentum)
     {
         string p = $"layers[{index}]";
         _neuron = spec.Neuron;
-        _rule = rule;
+        _shape = shape;
         _decay = Q15(spec.Decay);
-        _outputDecay = Q15(outputDecay);
+        _kappa = Q15(shape.Kappa);
         _surrogate = new FastSigmoidSurrogate(spec.SurrogateSlope, MembraneFrac);
         _n = size;
         _m = fanIn;
@@ -76,33 +77,36 @@ internal sealed class QSnnLayer
         _back = plan.Add(p + ".backward", ArenaElement.Int32, SignalFrac + BackwardGuardBits, fanIn);
         _stateSlot = plan.TrackSaturation(_state);
 
-        if (rule is LayerRule.Ostl or LayerRule.Otpe)
+        bool leaky = _kappa != 0;
+        if (!shape.Presynaptic)
         {
             _d = plan.Add(p + ".D", ArenaElement.Int16, 15, size);
             _direct = plan.Add(p + ".dtheta_direct", ArenaElement.Int16, TraceFrac, size);
             _epsW = plan.Add(p + ".eps_W", ArenaElement.Int16, TraceFrac, size * fanIn);
             _epsTheta = plan.Add(p + ".eps_threshold", ArenaElement.Int16, TraceFrac, size);
             _eTheta = plan.Add(p + ".e_threshold", ArenaElement.Int16, TraceFrac, size);
+            if (leaky)
+            {
+                _rW = plan.Add(p + ".R_W", ArenaElement.Int16, TraceFrac, size * fanIn);
+                _rTheta = plan.Add(p + ".R_threshold", ArenaElement.Int16, TraceFrac, size);
+            }
         }
-
-        if (rule == LayerRule.Otpe)
-        {
-            _rW = plan.Add(p + ".R_W", ArenaElement.Int16, TraceFrac, size * fanIn);
-            _rTheta = plan.Add(p + ".R_threshold", ArenaElement.Int16, TraceFrac, size);
-        }
-
-        if (rule is LayerRule.Ottt or LayerRule.ApproxOtpe)
+        else
         {
             _aHat = plan.Add(p + ".a_hat", ArenaElement.Int16, TraceFrac, fanIn);
             _aTheta = plan.Add(p + ".a_hat_threshold", ArenaElement.Int16, TraceFrac, size);
             _eTheta = plan.Add(p + ".e_threshold", ArenaElement.Int16, TraceFrac, size);
+            if (leaky)
+            {
+                _zHat = plan.Add(p + ".z_hat", ArenaElement.Int16, TraceFrac, fanIn);
+                _zTheta = plan.Add(p + ".z_hat_threshold", ArenaElement.Int16, TraceFrac, size);
+            }
         }
 
-        if (rule == LayerRule.ApproxOtpe)
+        if (leaky && (shape.Presynaptic || shape.Averaged))
         {
-            _zHat = plan.Add(p + ".z_hat", ArenaElement.Int16, TraceFrac, fanIn);
-            _zTheta = plan.Add(p + ".z_hat_threshold", ArenaElement.Int16, TraceFrac, size);
             _gSum = plan.Add(p + ".g_sum", ArenaElement.Int32, 15, size);
+            _gWeight = plan.Add(p + ".g_weight", ArenaElement.Int32, 15, 1);
             _gBar = plan.Add(p + ".g_bar", ArenaElement.Int16, 15, size);
         }
     }
@@ -125,7 +129,7 @@ internal sealed class QSnnLayer
     public void ResetState(Arena arena)
     {
         foreach (var t in (ReadOnlySpan<ArenaTensor?>)[_pre, _state, _spikeBytes, _spikes, _u, _h, _c, _d, _direct, _epsW, _epsTheta,
-            _eTheta, _rW, _rTheta, _aHat, _aTheta, _zHat, _zTheta, _gSum, _gBar])
+            _eTheta, _rW, _rTheta, _aHat, _aTheta, _zHat, _zTheta, _gSum, _gWeight, _gBar])
         {
             if (t is not null)
             {
@@ -135,10 +139,9 @@ internal sealed class QSnnLayer
     }
 
     /// <summary>
-    /// One neuron step on input x (Q10) plus the traces that need no learning signal. <paramref name="step"/> counts
-    /// steps since the sequence start, from 1 (it normalises ḡ).
+    /// One neuron step on input x (Q10) plus the traces that need no learning signal.
     /// </summary>
-    public void Forward(QKernels k, Arena arena, ReadOnlySpan<short> x, int step)
+    public void Forward(QKernels k, Arena arena, ReadOnlySpan<short> x)
     {
         var state = arena.Int16(_state);
         var spikes = arena.Int16(_spikes);
@@ -171,15 +174,20 @@ internal sealed class QSnnLayer
         k.Subtract(state, theta, u);
         _surrogate.Evaluate(u, h);
 
+        if (_gBar is not null)
+        {
+            SurrogateAverage(arena.Int32(_gSum!), arena.Int32(_gWeight!), arena.Int16(_gBar), h);
+        }
+
         if (_aHat is not null)
         {
             ReadOnlySpan<short> decay = [_decay];
             k.TraceUpdate(arena.Int16(_aHat), 1, _m, decay, x);   // â = λ â + x
             if (_zHat is not null)
             {
-                k.TraceUpdate(arena.Int16(_zHat), 1, _m, decay, arena.Int16(_aHat));   // ẑ = λ ẑ + â
-                ApproxSurrogateAverage(arena.Int32(_gSum!), arena.Int16(_gBar!), h, step);
-                ApproxThresholdTrace(arena.Int16(_zTheta!), arena.Int16(_aTheta!));
+                ReadOnlySpan<short> kappa = [_kappa];
+                k.TraceUpdate(arena.Int16(_zHat), 1, _m, kappa, arena.Int16(_aHat));   // ẑ = κ ẑ + â
+                PresynapticThresholdTrace(arena.Int16(_zTheta!), arena.Int16(_aTheta!));
             }
         }
     }
@@ -192,35 +200,38 @@ internal sealed class QSnnLayer
     {
         var h = arena.Int16(_h);
         var c = arena.Int16(_c);
-        var g = _gBar is null ? h : arena.Int16(_gBar);
-        for (int i = 0; i < _n; i++)
-        {
-            c[i] = QMath.MulQ15(signal[i], g[i]);
-        }
-
         var gw = arena.Int32(W.Gradient);
         var gTheta = arena.Int32(Threshold.Gradient);
-        switch (_rule)
+        if (_shape.Presynaptic)
         {
-            case LayerRule.Ostl:
-                // ε^W = D ε^W + x and G += (L ⊙ h') ⊗ ε^W in one pass (seed 000 Eq. 11, 12, 14).
-                k.TraceUpdateAccumulate(arena.Int16(_epsW!), _n, _m, arena.Int16(_d!), x, c, GradientShift, gw);
-                ThresholdEligibility(arena.Int16(_epsTheta!), arena.Int16(_d!), arena.Int16(_direct!), h, arena.Int16(_eTheta!));
-                AccumulateProduct(gTheta, signal, arena.Int16(_eTheta!));
-                break;
-            case LayerRule.Otpe:
-                OtpeLearn(k, arena, x, signal, h, gw, gTheta);
-                break;
-            case LayerRule.Ottt:
-                OuterProduct.Accumulate(k, c, arena.Int16(_aHat!), GradientShift, gw, arena.Int16(_row));
-                OtttThresholdEligibility(arena.Int16(_aTheta!), h, arena.Int16(_eTheta!));
-                AccumulateProduct(gTheta, signal, arena.Int16(_eTheta!));
-                break;
-            default:
-                // Approx OTPE hidden layer (seed 002 3.1): G += (L ⊙ ḡ) ⊗ ẑ.
-                OuterProduct.Accumulate(k, c, arena.Int16(_zHat!), GradientShift, gw, arena.Int16(_row));
-                AccumulateProduct(gTheta, c, arena.Int16(_zTheta!));
-                break;
+            // OTTT / Approx OTPE (seed 002 2.3.2, 3.1 Eq. 5): G += (L ⊙ ḡ) ⊗ ẑ; with κ = 0, ḡ = h' and ẑ = â.
+            Multiply(signal, _gBar is null ? h : arena.Int16(_gBar), c);
+            var z = _zHat is null ? arena.Int16(_aHat!) : arena.Int16(_zHat);
+            OuterProduct.Accumulate(k, c, z, GradientShift, gw, arena.Int16(_row));
+            var zTheta = _zTheta is null ? arena.Int16(_eTheta!) : arena.Int16(_zTheta);
+            if (_zTheta is null)
+            {
+                ThresholdFactor(arena.Int16(_aTheta!), zTheta);
+            }
+
+            AccumulateProduct(gTheta, c, zTheta);
+            return;
+        }
+
+        // OSTL / OTPE: the spatial signal passes on with ḡ when averaged (seed 002 3.1), else with h'_t (seed 000 Eq. 18).
+        Multiply(signal, _shape.Averaged && _gBar is not null ? arena.Int16(_gBar) : h, c);
+        if (_rW is null)
+        {
+            // ε^W = D ε^W + x and G += (L ⊙ h') ⊗ ε^W in one pass (seed 000 Eq. 11, 12, 14).
+            Span<short> lh = arena.Int16(_eTheta!);
+            Multiply(signal, h, lh);
+            k.TraceUpdateAccumulate(arena.Int16(_epsW!), _n, _m, arena.Int16(_d!), x, lh, GradientShift, gw);
+            ThresholdEligibility(arena.Int16(_epsTheta!), arena.Int16(_d!), arena.Int16(_direct!), h, arena.Int16(_eTheta!));
+            AccumulateProduct(gTheta, signal, arena.Int16(_eTheta!));
+        }
+        else
+        {
+            OtpeLearn(k, arena, x, signal, h, gw, gTheta);
         }
     }
 
@@ -253,7 +264,7 @@ internal sealed class QSnnLayer
         var r = arena.Int16(_rW!);
         var row = arena.Int16(_row);
         k.TraceUpdate(eps, _n, _m, arena.Int16(_d!), x);
-        ReadOnlySpan<short> rho = [_outputDecay];
+        ReadOnlySpan<short> rho = [_kappa];
         for (int i = 0; i < _n; i++)
         {
             var epsRow = eps.Slice(i * _m, _m);
@@ -266,7 +277,7 @@ internal sealed class QSnnLayer
         ThresholdEligibility(arena.Int16(_epsTheta!), arena.Int16(_d!), arena.Int16(_direct!), h, eTheta);
         for (int i = 0; i < _n; i++)
         {
-            rTheta[i] = QMath.AddSat(QMath.MulQ15(_outputDecay, rTheta[i]), eTheta[i]);
+            rTheta[i] = QMath.AddSat(QMath.MulQ15(_kappa, rTheta[i]), eTheta[i]);
         }
 
         AccumulateProduct(gTheta, signal, rTheta);
@@ -324,30 +335,42 @@ internal sealed class QSnnLayer
         }
     }
 
-    private void OtttThresholdEligibility(ReadOnlySpan<short> aTheta, ReadOnlySpan<short> h, Span<short> e)
+    // The presynaptic factor of ∂y/∂θ = h' (â_θ − 1): c_θ = â_θ − 1.
+    private void ThresholdFactor(ReadOnlySpan<short> aTheta, Span<short> factor)
     {
         for (int i = 0; i < _n; i++)
         {
-            e[i] = QMath.SaturateToInt16(QMath.ShiftRightRound((aTheta[i] - TraceOne) * h[i], 15));
+            factor[i] = QMath.SubSat(aTheta[i], TraceOne);
         }
     }
 
-    // ẑ_θ = λ ẑ_θ + (â_θ − 1): θ acts like a bias with input −1 on top of its reset path.
-    private void ApproxThresholdTrace(Span<short> zTheta, ReadOnlySpan<short> aTheta)
+    // ẑ_θ = κ ẑ_θ + (â_θ − 1), filtered like ẑ.
+    private void PresynapticThresholdTrace(Span<short> zTheta, ReadOnlySpan<short> aTheta)
     {
         for (int i = 0; i < _n; i++)
         {
-            zTheta[i] = QMath.SaturateToInt16(QMath.MulQ15(_decay, zTheta[i]) + aTheta[i] - TraceOne);
+            zTheta[i] = QMath.SaturateToInt16(QMath.MulQ15(_kappa, zTheta[i]) + aTheta[i] - TraceOne);
         }
     }
 
-    // ḡ_t = (1/t) Σ_τ λ^(t−τ) h'_τ (seed 002 3.1), t counted from the sequence start.
-    private void ApproxSurrogateAverage(Span<int> sum, Span<short> average, ReadOnlySpan<short> h, int step)
+    // ḡ_t = Σ κ^(t−τ) h'_τ / Σ κ^(t−τ): seed 002 3.1's running average, normalised by its weights (as the
+    // reference does) so that κ = 0 gives h'_t.
+    private void SurrogateAverage(Span<int> sum, Span<int> weight, Span<short> average, ReadOnlySpan<short> h)
     {
+        int w = QMath.AddSat(QMath.MulShiftRound(weight[0], _kappa, 15), 1 << 15);
+        weight[0] = w;
         for (int i = 0; i < _n; i++)
         {
-            sum[i] = QMath.AddSat(QMath.MulShiftRound(sum[i], _decay, 15), h[i]);
-            average[i] = QMath.SaturateToInt16((sum[i] + (step >> 1)) / step);
+            sum[i] = QMath.AddSat(QMath.MulShiftRound(sum[i], _kappa, 15), h[i]);
+            average[i] = QMath.SaturateToInt16((((long)sum[i] << 15) + (w >> 1)) / w);
+        }
+    }
+
+    private static void Multiply(ReadOnlySpan<short> a, ReadOnlySpan<short> q15, Span<short> dst)
+    {
+        for (int i = 0; i < dst.Length; i++)
+        {
+            dst[i] = QMath.MulQ15(a[i], q15[i]);
         }
     }
 

@@ -41,7 +41,10 @@ public sealed class QSnnNetwork
         Spec = spec;
         Options = options;
         _loss = spec.Loss;
-        _readoutLeak = Q15(spec.ReadoutLeak);
+        // The loss reads o_t = leak o_{t-1} + W_out y_t: leak 0 for a per-step MSE, the readout leak for CE, and
+        // for F-OTPE the readout leak on either loss (seed 002 3.2), as in the float64 reference.
+        double outputLeak = spec.Loss == LossKind.CrossEntropy || options.Rule == SnnRule.FOtpe ? spec.ReadoutLeak : 0;
+        _readoutLeak = Q15(outputLeak);
         _warmup = spec.Loss == LossKind.CrossEntropy ? spec.Warmup : 0;
         bool momentum = options.Sgd.Momentum > 0;
         Plan = new ArenaPlan();
@@ -53,9 +56,8 @@ public sealed class QSnnNetwork
         for (int l = 0; l < _layers.Length; l++)
         {
             bool last = l == _layers.Length - 1;
-            var rule = LayerRules.For(options.Rule, last);
-            double rho = last ? (spec.Loss == LossKind.CrossEntropy ? spec.ReadoutLeak : 0) : spec.Decay;
-            _layers[l] = new QSnnLayer(Plan, l, spec, fanIn, spec.Layers[l].Size, rule, rho, momentum);
+            var shape = LayerShape.For(options.Rule, last, spec.Decay, outputLeak);
+            _layers[l] = new QSnnLayer(Plan, l, spec, fanIn, spec.Layers[l].Size, shape, momentum);
             _signals[l] = Plan.Add($"layers[{l}].signal", ArenaElement.Int16, SignalFrac, spec.Layers[l].Size);
             _signalSlots[l] = Plan.TrackSaturation(_signals[l]);
             fanIn = spec.Layers[l].Size;
@@ -125,7 +127,7 @@ public sealed class QSnnNetwork
             throw new ArgumentException("A spiking network needs at least one layer.", nameof(spec));
         }
 
-        _ = LayerRules.For(options.Rule, true);
+        _ = LayerShape.For(options.Rule, true, spec.Decay, 0);
         return new QSnnNetwork(spec, options);
     }
 
@@ -240,7 +242,7 @@ public sealed class QSnnNetwork
         ReadOnlySpan<short> x = input;
         foreach (var layer in _layers)
         {
-            layer.Forward(_k, Arena, x, step);
+            layer.Forward(_k, Arena, x);
             x = layer.Spikes(Arena);
         }
 
@@ -275,36 +277,34 @@ public sealed class QSnnNetwork
 
         var error = Arena.Int16(_error);
         var target = Arena.Int16(_target);
-        ReadOnlySpan<short> gradientInput = top;
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = QMath.AddSat(QMath.MulShiftRound(output[i], _readoutLeak, 15), stepOut[i]);
+        }
+
+        var trace = Arena.Int16(_readoutTrace);
+        ReadOnlySpan<short> leak = [_readoutLeak];
+        _k.TraceUpdate(trace, 1, trace.Length, leak, top);   // ∂o_t/∂W_out = Σ leak^(t−τ) y_τ (y_t itself for leak 0)
+        if (step <= _warmup)
+        {
+            error.Clear();
+            return false;
+        }
+
         if (_loss == LossKind.Mse)
         {
-            stepOut.CopyTo(output);
             counters[0] += QLosses.MeanSquaredError(output, target, OutputFrac, error, SignalFrac, out int saturations);
             Arena.CountSaturations(_errorSlot, saturations);
         }
         else
         {
-            for (int i = 0; i < output.Length; i++)
-            {
-                output[i] = QMath.AddSat(QMath.MulShiftRound(output[i], _readoutLeak, 15), stepOut[i]);
-            }
-
-            var trace = Arena.Int16(_readoutTrace);
-            ReadOnlySpan<short> leak = [_readoutLeak];
-            _k.TraceUpdate(trace, 1, trace.Length, leak, top);   // ∂o_t/∂W_out = Σ leak^(t−τ) y_τ
-            gradientInput = trace;
-            if (step <= _warmup)
-            {
-                return false;
-            }
-
             var scratch = Arena.Int32(_expScratch);
             counters[0] += label >= 0
                 ? QLosses.SoftmaxCrossEntropy(output, OutputFrac, label, error, SignalFrac, scratch)
                 : QLosses.SoftmaxCrossEntropy(output, OutputFrac, target, OutputFrac, error, SignalFrac, scratch);
         }
 
-        _readout?.AccumulateGradient(_k, Arena, error, SignalFrac, gradientInput, ActivationFrac);
+        _readout?.AccumulateGradient(_k, Arena, error, SignalFrac, trace, ActivationFrac);
         return true;
     }
 
