@@ -72,7 +72,7 @@ internal sealed class QSnnLayer
         _spikes = plan.Add(p + ".y", ArenaElement.Int16, ActivationFrac, size);
         _u = plan.Add(p + ".u", ArenaElement.Int16, MembraneFrac, size);
         _h = plan.Add(p + ".surrogate", ArenaElement.Int16, 15, size);
-        _c = plan.Add(p + ".signal_g", ArenaElement.Int16, SignalFrac, size);
+        _c = plan.Add(p + ".signal_g", ArenaElement.Int16, ScaledSignalFrac, size);
         _row = plan.Add(p + ".row_scratch", ArenaElement.Int16, TraceFrac, fanIn);
         _back = plan.Add(p + ".backward", ArenaElement.Int32, SignalFrac + BackwardGuardBits, fanIn);
         _stateSlot = plan.TrackSaturation(_state);
@@ -207,14 +207,14 @@ internal sealed class QSnnLayer
             // OTTT / Approx OTPE (seed 002 2.3.2, 3.1 Eq. 5): G += (L ⊙ ḡ) ⊗ ẑ; with κ = 0, ḡ = h' and ẑ = â.
             Multiply(signal, _gBar is null ? h : arena.Int16(_gBar), c);
             var z = _zHat is null ? arena.Int16(_aHat!) : arena.Int16(_zHat);
-            OuterProduct.Accumulate(k, c, z, GradientShift, gw, arena.Int16(_row));
+            OuterProduct.Accumulate(k, c, z, ScaledGradientShift, gw, arena.Int16(_row));
             var zTheta = _zTheta is null ? arena.Int16(_eTheta!) : arena.Int16(_zTheta);
             if (_zTheta is null)
             {
                 ThresholdFactor(arena.Int16(_aTheta!), zTheta);
             }
 
-            AccumulateProduct(gTheta, c, zTheta);
+            AccumulateProduct(gTheta, c, zTheta, ScaledGradientShift);
             return;
         }
 
@@ -225,9 +225,9 @@ internal sealed class QSnnLayer
             // ε^W = D ε^W + x and G += (L ⊙ h') ⊗ ε^W in one pass (seed 000 Eq. 11, 12, 14).
             Span<short> lh = arena.Int16(_eTheta!);
             Multiply(signal, h, lh);
-            k.TraceUpdateAccumulate(arena.Int16(_epsW!), _n, _m, arena.Int16(_d!), x, lh, GradientShift, gw);
+            k.TraceUpdateAccumulate(arena.Int16(_epsW!), _n, _m, arena.Int16(_d!), x, lh, ScaledGradientShift, gw);
             ThresholdEligibility(arena.Int16(_epsTheta!), arena.Int16(_d!), arena.Int16(_direct!), h, arena.Int16(_eTheta!));
-            AccumulateProduct(gTheta, signal, arena.Int16(_eTheta!));
+            AccumulateProduct(gTheta, signal, arena.Int16(_eTheta!), GradientShift);
         }
         else
         {
@@ -242,7 +242,7 @@ internal sealed class QSnnLayer
     public int PropagateSignal(QKernels k, Arena arena, Span<short> below)
     {
         var acc = arena.Int32(_back);
-        OuterProduct.TransposedProduct(k, arena.Int16(W.Value), arena.Int16(_c), WeightFrac - BackwardGuardBits, acc, arena.Int16(_row));
+        OuterProduct.TransposedProduct(k, arena.Int16(W.Value), arena.Int16(_c), WeightFrac + ScaledSignalFrac - SignalFrac - BackwardGuardBits, acc, arena.Int16(_row));
         int saturations = 0;
         foreach (int v in acc)
         {
@@ -280,7 +280,7 @@ internal sealed class QSnnLayer
             rTheta[i] = QMath.AddSat(QMath.MulQ15(_kappa, rTheta[i]), eTheta[i]);
         }
 
-        AccumulateProduct(gTheta, signal, rTheta);
+        AccumulateProduct(gTheta, signal, rTheta, GradientShift);
     }
 
     // D_t = ds_t/ds_{t-1} (seed 000 Eq. 16) and the direct θ term of ds_t/dθ (Eq. 15), from the previous step.
@@ -366,11 +366,13 @@ internal sealed class QSnnLayer
         }
     }
 
+    // dst = a ⊙ g: signal (Q12) times a Q15 factor, kept in Q14 (ScaledSignalFrac).
     private static void Multiply(ReadOnlySpan<short> a, ReadOnlySpan<short> q15, Span<short> dst)
     {
+        const int shift = SignalFrac + 15 - ScaledSignalFrac;
         for (int i = 0; i < dst.Length; i++)
         {
-            dst[i] = QMath.MulQ15(a[i], q15[i]);
+            dst[i] = QMath.SaturateToInt16(QMath.ShiftRightRound(a[i] * q15[i], shift));
         }
     }
 
@@ -396,12 +398,12 @@ internal sealed class QSnnLayer
         return saturations;
     }
 
-    // g[i] += round(a[i] · b[i] / 2^shift): a signal (Q12) times a per-neuron trace (Q10) into Q20.
-    private static void AccumulateProduct(Span<int> g, ReadOnlySpan<short> a, ReadOnlySpan<short> b)
+    // g[i] += round(a[i] · b[i] / 2^shift): a signal times a per-neuron trace into the Q20 accumulator.
+    private static void AccumulateProduct(Span<int> g, ReadOnlySpan<short> a, ReadOnlySpan<short> b, int shift)
     {
         for (int i = 0; i < g.Length; i++)
         {
-            g[i] = QMath.AddSat(g[i], QMath.ShiftRightRound(a[i] * b[i], GradientShift));
+            g[i] = QMath.AddSat(g[i], QMath.ShiftRightRound(a[i] * b[i], shift));
         }
     }
 }

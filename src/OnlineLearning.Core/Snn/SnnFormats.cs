@@ -16,7 +16,8 @@ namespace OnlineLearning.Core.Snn;
 /// surrogate h' = 1/(1 + k|u|)^2, ḡ           int16    Q0.15   [0, 1)       3.1e-5    FastSigmoidSurrogate output
 /// Σ λ^(t−τ) h' (ḡ numerator)                 int32    Q16.15                         up to 1/(1 − λ)
 /// traces ε^W, ε^θ, â, ẑ, R̂ (and e^θ)         int16    Q5.10   ±32          9.8e-4    ε ≤ 1/(1 − d) for 0/1 inputs; ẑ ≤ 1/(1 − λ)^2 = 25 at λ = 0.8
-/// learning signals L, L ⊙ h', errors         int16    Q3.12   ±8           2.4e-4    precision where |L| ≪ 1; saturations counted
+/// learning signals L, errors                 int16    Q3.12   ±8           2.4e-4    precision where |L| ≪ 1; saturations counted
+/// L ⊙ h' (or L ⊙ ḡ)                          int16    Q1.14   ±2           6.1e-5    h' ≪ 1 off threshold: 2 more bits keep deep signals
 /// gradient accumulators (W, θ, W_out)        int32    Q11.20  ±2048        9.5e-7    a sequence of signal × trace products
 /// loss (reporting)                           int64    Q24 (MSE) / Q16 (CE)
 /// </code>
@@ -32,6 +33,7 @@ public static class SnnFormats
     public const int MembraneFrac = 12;
     public const int OutputFrac = 12;
     public const int SignalFrac = 12;
+    public const int ScaledSignalFrac = 14;
     public const int GradientFrac = 20;
     public const int MseLossFrac = 2 * OutputFrac;
 
@@ -43,6 +45,9 @@ public static class SnnFormats
 
     /// <summary>Signal × trace → gradient accumulator.</summary>
     public const int GradientShift = SignalFrac + TraceFrac - GradientFrac;
+
+    /// <summary>(L ⊙ h') × trace → gradient accumulator.</summary>
+    public const int ScaledGradientShift = ScaledSignalFrac + TraceFrac - GradientFrac;
 
     /// <summary>Formats of every trainable SNN tensor.</summary>
     public static Training.ParameterFormats Parameters => new(WeightFrac, MasterFrac, GradientFrac);
