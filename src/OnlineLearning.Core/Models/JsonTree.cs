@@ -61,6 +61,11 @@ public sealed class JsonTree
 
     public static JsonTree Parse(string file, ReadOnlySpan<byte> utf8)
     {
+        if (utf8.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new DataFileException(file, 0, "the file is empty");
+        }
+
         var lineStarts = LineStarts(utf8);
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
