@@ -56,6 +56,28 @@ public sealed class LruLayerSpec
 
     public required double[] D { get; init; }
 
+    /// <summary>
+    /// Block parameters ("glu" and "mlp" only; null for "lru-only"). The block maps the LRU output y and the
+    /// block input x to LayerNorm(x + z) ⊙ norm_gain + norm_bias, where for "glu"
+    /// z = (W1 y + b1) ⊙ sigmoid(W2 y + b2) and for "mlp" z = W2 tanh(W1 y + b1) + b2 (seed 004 Fig. 1 and 4.3:
+    /// GLU, residual, layer norm). W1 and W2 are [H][H]; b1, b2, norm_gain, norm_bias are [H]. JSON keys and
+    /// gradient names are "W1", "b1", "W2", "b2", "norm_gain", "norm_bias".
+    /// </summary>
+    public double[][]? W1 { get; init; }
+
+    public double[]? B1 { get; init; }
+
+    public double[][]? W2 { get; init; }
+
+    public double[]? B2 { get; init; }
+
+    public double[]? NormGain { get; init; }
+
+    public double[]? NormBias { get; init; }
+
+    /// <summary>The ε inside the layer norm's square root.</summary>
+    public const double NormEpsilon = 1e-5;
+
     /// <summary>|λ_n| = exp(−exp(ν_log,n)).</summary>
     public double Modulus(int n) => Math.Exp(-Math.Exp(NuLog[n]));
 
@@ -106,7 +128,36 @@ public sealed class LruLayerSpec
             CIm = node.Find("C_im")?.AsMatrix(h, n) ?? random.Normal(h, n, 1.0 / Math.Sqrt(n)),
             D = node.Find("D")?.AsVector(h) ?? random.Normal(h, 1.0),
         };
-        return spec;
+        return block == LruBlockKind.LruOnly ? spec : WithBlock(spec, node, random);
+    }
+
+    // Block parameters are drawn after the LRU's, and only for glu/mlp blocks, so that a stack of bare LRUs
+    // draws the same numbers as before these keys existed. Gain 1 and zero biases make the block start as
+    // a plain normalised residual.
+    private static LruLayerSpec WithBlock(LruLayerSpec spec, JsonTree node, SpecRandom random)
+    {
+        int h = spec.H;
+        double std = 1.0 / Math.Sqrt(h);
+        return new LruLayerSpec
+        {
+            N = spec.N,
+            H = h,
+            Block = spec.Block,
+            NuLog = spec.NuLog,
+            ThetaLog = spec.ThetaLog,
+            GammaLog = spec.GammaLog,
+            BRe = spec.BRe,
+            BIm = spec.BIm,
+            CRe = spec.CRe,
+            CIm = spec.CIm,
+            D = spec.D,
+            W1 = node.Find("W1")?.AsMatrix(h, h) ?? random.Normal(h, h, std),
+            B1 = node.Find("b1")?.AsVector(h) ?? new double[h],
+            W2 = node.Find("W2")?.AsMatrix(h, h) ?? random.Normal(h, h, std),
+            B2 = node.Find("b2")?.AsVector(h) ?? new double[h],
+            NormGain = node.Find("norm_gain")?.AsVector(h) ?? Enumerable.Repeat(1.0, h).ToArray(),
+            NormBias = node.Find("norm_bias")?.AsVector(h) ?? new double[h],
+        };
     }
 
     private static double[] GammaFor(double[] nuLog) =>
