@@ -143,6 +143,30 @@ internal sealed class QLruLayer
         }
     }
 
+    /// <summary>One SGD step on every master (learning rate 2^-shift), then λ, γ and the forward weights are recomputed.</summary>
+    public void Update(int shift)
+    {
+        LruTensors t = _t;
+        for (int n = 0; n < N; n++)
+        {
+            LruEigenvalues.ChainRule(t.GradLambdaRe[n], t.GradLambdaIm[n], t.GradGamma[n], t.LambdaRe[n], t.LambdaIm[n], t.Gamma[n],
+                t.ExpNu[n], t.ExpTheta[n], out long dNu, out long dTheta, out long dGamma);
+            t.NuLog[n] = LruUpdate.Apply(t.NuLog[n], dNu, shift);
+            t.ThetaLog[n] = LruUpdate.Apply(t.ThetaLog[n], dTheta, shift);
+            t.GammaLog[n] = LruUpdate.Apply(t.GammaLog[n], dGamma, shift);
+        }
+
+        LruUpdate.Apply(t.BReMaster, t.GradBRe, shift);
+        LruUpdate.Apply(t.BImMaster, t.GradBIm, shift);
+        LruUpdate.Apply(t.CReMaster, t.GradCRe, shift);
+        LruUpdate.Apply(t.CImMaster, t.GradCIm, shift);
+        LruUpdate.Apply(t.DMaster, t.GradD, shift);
+        Array.Clear(t.GradLambdaRe);
+        Array.Clear(t.GradLambdaIm);
+        Array.Clear(t.GradGamma);
+        Refresh();
+    }
+
     /// <summary>Zeroes the state and traces (a new sequence).</summary>
     public void ResetState() => _t.ClearState();
 
