@@ -47,6 +47,10 @@ public static class KernelAllocations
         ("Rank1UpdateNearest", static (k, b) => k.Rank1UpdateNearest(b.E, Buffers.Rows, b.N, b.Decay, b.X, 20)),
         ("ComplexMultiplyAccumulate", static (k, b) => k.ComplexMultiplyAccumulate(b.X, b.Y, b.Y, b.X, b.IDst, b.J)),
         ("Threshold", static (k, b) => k.Threshold(b.X, b.Y, b.SpikesOut)),
+        ("ComplexDiagonalRecurrence", static (k, b) => b.Sink += k.ComplexDiagonalRecurrence(b.I, b.J, 30, b.IDst, b.K, b.I, b.J, 4)),
+        ("ComplexTraceUpdate", static (k, b) => b.Sink += k.ComplexTraceUpdate(b.G, b.G2, Buffers.Rows, b.N, b.RowsI, b.RowsI, 30, b.RowsI, b.X, 12)),
+        ("ComplexTraceUpdateAccumulate", static (k, b) => b.Sink += k.ComplexTraceUpdateAccumulate(
+            b.G, b.G2, Buffers.Rows, b.N, b.RowsI, b.RowsI, 30, b.RowsI, b.X, 12, b.RowsI, b.RowsI, 20, b.G3, b.G4)),
     ];
 
     private sealed class Buffers
@@ -66,6 +70,11 @@ public static class KernelAllocations
             M = r.Shorts(Rows * n, InputPattern.Random);
             E = r.Shorts(Rows * n, InputPattern.Small);
             G = new int[Rows * n];
+            G2 = new int[Rows * n];
+            G3 = new int[Rows * n];
+            G4 = new int[Rows * n];
+            K = new int[n];
+            RowsI = r.Ints(Rows, InputPattern.Small);
             Decay = r.Shorts(Rows, InputPattern.Random);
             RowsOut = new int[Rows];
             Spikes = r.Spikes(Rows);
@@ -92,6 +101,16 @@ public static class KernelAllocations
         public short[] E { get; }
 
         public int[] G { get; }
+
+        public int[] G2 { get; }
+
+        public int[] G3 { get; }
+
+        public int[] G4 { get; }
+
+        public int[] K { get; }
+
+        public int[] RowsI { get; }
 
         public short[] Decay { get; }
 

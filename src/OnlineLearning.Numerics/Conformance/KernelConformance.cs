@@ -16,7 +16,7 @@ public sealed record ConformanceReport(Backend Backend, int Passed, int Failed, 
 /// and slices starting 0 to 3 elements into their arrays. NUnit runs these cases one by one, and
 /// <c>olrt selftest</c> runs them inside the NativeAOT binary, which is how the NEON bodies get tested.
 /// </summary>
-public static class KernelConformance
+public static partial class KernelConformance
 {
     /// <summary>Every length up to this one is tried, which covers every tail of every vector width.</summary>
     public const int MaxLength = 67;
@@ -45,6 +45,9 @@ public static class KernelConformance
         new("Rank1UpdateNearest", Rank1Nearest),
         new("ComplexMultiplyAccumulate", ComplexMac),
         new("Threshold", Threshold),
+        new("ComplexDiagonalRecurrence", ComplexRecurrence),
+        new("ComplexTraceUpdate", ComplexTrace),
+        new("ComplexTraceUpdateAccumulate", ComplexTraceAccumulate),
     ];
 
     /// <summary>All lengths the suite tries.</summary>

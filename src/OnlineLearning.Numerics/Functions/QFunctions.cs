@@ -8,7 +8,7 @@ namespace OnlineLearning.Numerics.Functions;
 /// Each states its maximum error against the exact function; tests check those bounds against double.
 /// They are scalar on every backend (table gathers do not vectorise on NEON), so they are identical everywhere.
 /// </summary>
-public static class QFunctions
+public static partial class QFunctions
 {
     /// <summary>Fractional bits of the <see cref="Sigmoid(short)"/> input: Q3.12, range [-8, 8).</summary>
     public const int SigmoidInputFracBits = 12;

@@ -9,7 +9,7 @@ namespace OnlineLearning.Numerics.Kernels;
 /// Matrices are row-major, <c>m[i * cols + j]</c>, unless a kernel says otherwise. Rounding and
 /// saturation follow <see cref="QMath"/>: round to nearest, ties toward +infinity, then saturate.
 /// </remarks>
-public abstract class QKernels
+public abstract partial class QKernels
 {
     /// <summary>Number of xorshift32 lanes behind stochastic rounding; see <see cref="StochasticRounding"/>.</summary>
     public const int RngLanes = StochasticRounding.Lanes;

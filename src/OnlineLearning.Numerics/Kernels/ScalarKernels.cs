@@ -4,7 +4,7 @@ namespace OnlineLearning.Numerics.Kernels;
 /// The scalar kernels: plain loops over <see cref="QMath"/>. This is the specification every SIMD
 /// backend is tested against, and the tail loop the SIMD backends finish with.
 /// </summary>
-public class ScalarKernels : QKernels
+public partial class ScalarKernels : QKernels
 {
     public override Backend Backend => Backend.Scalar;
 
@@ -49,7 +49,7 @@ public class ScalarKernels : QKernels
 /// Static scalar loops. The SIMD backends call these for the elements their vector bodies leave over,
 /// passing the slices that remain, so a tail is computed by the specification itself.
 /// </summary>
-internal static class Scalar
+internal static partial class Scalar
 {
     public static void Add(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst)
     {

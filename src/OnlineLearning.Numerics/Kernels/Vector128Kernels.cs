@@ -9,7 +9,7 @@ namespace OnlineLearning.Numerics.Kernels;
 /// Portable <see cref="Vector128{T}"/> bodies. Each loop handles whole vectors and hands the remaining
 /// elements to the scalar specification. Widening multiplies keep every int16 product exact in int32.
 /// </summary>
-public class Vector128Kernels : ScalarKernels
+public partial class Vector128Kernels : ScalarKernels
 {
     private const int Shorts = 8;   // int16 lanes in 128 bits
     private const int Ints = 4;     // int32 lanes in 128 bits
