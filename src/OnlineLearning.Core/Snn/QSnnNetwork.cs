@@ -153,6 +153,37 @@ public sealed class QSnnNetwork
         StepCore(inputQ, label);
     }
 
+    /// <summary>A forward step without loss or learning (evaluation).</summary>
+    public void Infer(ReadOnlySpan<short> inputQ)
+    {
+        inputQ.CopyTo(Arena.Int16(_input));
+        ReadOnlySpan<short> x = Arena.Int16(_input);
+        foreach (var layer in _layers)
+        {
+            layer.Forward(_k, Arena, x);
+            x = layer.Spikes(Arena);
+        }
+
+        var output = Arena.Int32(_output);
+        var stepOut = Arena.Int32(_readoutStep);
+        if (_readout is not null)
+        {
+            _readout.Forward(_k, Arena, x, ActivationFrac, stepOut, OutputFrac);
+        }
+        else
+        {
+            for (int i = 0; i < stepOut.Length; i++)
+            {
+                stepOut[i] = x[i] << (OutputFrac - ActivationFrac);
+            }
+        }
+
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = QMath.AddSat(QMath.MulShiftRound(output[i], _readoutLeak, 15), stepOut[i]);
+        }
+    }
+
     /// <summary>Sequence boundary: applies a sequence-end update if scheduled, then zeroes states and traces.</summary>
     public void EndSequence()
     {
