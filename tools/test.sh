@@ -15,7 +15,18 @@ cd "$REPO_ROOT"
 LOG_DIR="$REPO_ROOT/artifacts/test-logs"
 APT_PACKAGES=(clang llvm binutils-aarch64-linux-gnu libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user file)
 QEMU_SYSROOT=/usr/aarch64-linux-gnu
-TEST_PROJECTS=(tests/OnlineLearning.Numerics.Tests)
+# Every test project runs on the host once per backend. Under qemu (about ten times slower) each runs at the CPUs
+# and backends listed here: the kernels at both CPUs and both backends, the fixed-point runtime with NEON and the
+# scalar specification at the default CPU, the float64 references once.
+TEST_PROJECTS=(tests/OnlineLearning.Numerics.Tests tests/OnlineLearning.Core.Tests tests/OnlineLearning.Reference.Tests)
+declare -A ARM64_RUNS=(
+  [OnlineLearning.Numerics.Tests]="max:neon max:scalar cortex-a72:neon cortex-a72:scalar"
+  [OnlineLearning.Core.Tests]="max:neon max:scalar"
+  [OnlineLearning.Reference.Tests]="max:neon"
+)
+# Tests in category Long (full-size accuracy and million-step runs) only run with OLRT_LONG=1; their reduced
+# forms always run.
+if [[ "${OLRT_LONG:-0}" == "1" ]]; then TEST_FILTER=(); else TEST_FILTER=(--filter "Category!=Long"); fi
 
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
   sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
@@ -90,6 +101,57 @@ ensure_packages() {
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}"
 }
 
+# The documented gradient-check interface (docs/grads.md), end to end through a NativeAOT binary: every rule in
+# both precisions on the example models, and the errors for bad files (named file and line, exit 1, no trace).
+grads_checks() {
+  local olrt="$1" ex=docs/examples bad="$LOG_DIR/bad-input"
+  local snn=(--model $ex/snn-lif.json --input $ex/input.csv --target $ex/target.csv)
+  for rule in ostl ottt otpe approx-otpe f-otpe; do
+    for precision in f64 q; do
+      check "olrt grads snn $rule $precision: loss and every gradient" bash -c \
+        "$olrt grads ${snn[*]} --rule $rule --precision $precision > $LOG_DIR/grads.json &&
+         grep -q '\"loss\": [0-9]' $LOG_DIR/grads.json && grep -q '\"layers\[0\].W\"' $LOG_DIR/grads.json &&
+         grep -q '\"layers\[0\].threshold\"' $LOG_DIR/grads.json && grep -q '\"readout.W\"' $LOG_DIR/grads.json"
+    done
+  done
+  check "olrt grads snn bptt f64 --out writes the file" bash -c \
+    "$olrt grads ${snn[*]} --rule bptt --out $LOG_DIR/bptt.json 2>/dev/null && grep -q '\"readout.W\"' $LOG_DIR/bptt.json"
+  for rule in online spatial truncated; do
+    for precision in f64 q; do
+      check "olrt grads lru $rule $precision: loss and every gradient" bash -c \
+        "$olrt grads --model $ex/lru.json --input $ex/lru-input.csv --target $ex/lru-target.csv --rule $rule --precision $precision > $LOG_DIR/grads.json &&
+         grep -q '\"layers\[0\].nu_log\"' $LOG_DIR/grads.json && grep -q '\"decoder.W\"' $LOG_DIR/grads.json"
+    done
+  done
+  mkdir -p "$bad"
+  : > "$bad/empty.csv"
+  printf '1,0,0,0,0,1\n0,1,0,0,1\n' > "$bad/columns.csv"
+  printf '1,0,0,0,0,1\n0,1,0,NaN,1,0\n' > "$bad/nan.csv"
+  printf '1,0,0\n0,1,0\n' > "$bad/narrow.csv"
+  printf '{"type":"snn","inputs":6,"layers":[{"size":2,"W":[[1,2,3,4,5,6]]}]}\n' > "$bad/model.json"
+  expect_error "empty input CSV" "empty.csv: no data rows" ${snn[@]:0:2} --input "$bad/empty.csv" --rule ostl
+  expect_error "wrong column count" "columns.csv:2: expected 6 columns" ${snn[@]:0:2} --input "$bad/columns.csv" --rule ostl
+  expect_error "NaN in the input" "nan.csv:2: column 4: 'NaN' is not a finite number" ${snn[@]:0:2} --input "$bad/nan.csv" --rule ostl
+  expect_error "input narrower than the model" "narrow.csv:1: expected 6 columns (the model expects 6), found 3" ${snn[@]:0:2} --input "$bad/narrow.csv" --rule ostl
+  expect_error "target rows differ from input rows" "has 2 rows, but" ${snn[@]:0:4} --target "$bad/narrow.csv" --rule ostl
+  expect_error "model W of the wrong shape" "model.json:1: layers[0].W has 1 rows, expected 2" --model "$bad/model.json" --input $ex/input.csv --rule ostl
+  expect_error "bptt in fixed point" "bptt is the float64 reference only" ${snn[@]} --rule bptt --precision q
+  expect_error "an LRU rule on a spiking model" "is not a spiking-network rule" ${snn[@]} --rule online
+}
+
+# olrt grads must fail with a non-zero exit, print the expected message, and show no stack trace.
+expect_error() {
+  local label="$1" message="$2"; shift 2
+  local out="$LOG_DIR/expect-error.txt"
+  artifacts/publish/linux-x64/olrt grads "$@" >"$out" 2>&1
+  local rc=$?
+  if ((rc != 0)) && grep -qF -- "$message" "$out" && ! grep -qE '^\s+at |Exception' "$out"; then
+    pass "olrt grads bad input: $label (exit $rc)"
+  else
+    fail "olrt grads bad input: $label (exit $rc): $(head -3 "$out")"
+  fi
+}
+
 mkdir -p "$LOG_DIR"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -113,7 +175,7 @@ for project in "${TEST_PROJECTS[@]}"; do
   name=$(basename "$project")
   for backend in $host_backends; do
     run_counted "$name x64 OLRT_BACKEND=$backend" \
-      env OLRT_BACKEND="$backend" "artifacts/bin/$name/release/$name"
+      env OLRT_BACKEND="$backend" "artifacts/bin/$name/release/$name" "${TEST_FILTER[@]}"
   done
 done
 
@@ -125,6 +187,7 @@ if tools/publish.sh linux-x64 >"$LOG_DIR/publish-x64.log" 2>&1; then
   check "x64 olrt refuses a backend the CPU lacks (exit 2)" \
     bash -c 'artifacts/publish/linux-x64/olrt info --backend neon >/dev/null 2>&1; [[ $? -eq 2 ]]'
   run_counted "olrt selftest linux-x64 NativeAOT" artifacts/publish/linux-x64/olrt selftest
+  grads_checks artifacts/publish/linux-x64/olrt
 else
   tail -20 "$LOG_DIR/publish-x64.log"
   fail "publish NativeAOT linux-x64"
@@ -136,11 +199,10 @@ for project in "${TEST_PROJECTS[@]}"; do
   out="artifacts/publish/arm64-tests/$name"
   rm -rf "$out"
   if dotnet publish "$project" -c Release -r linux-arm64 --self-contained -o "$out" -nologo >"$LOG_DIR/publish-$name-arm64.log" 2>&1; then
-    for cpu in max cortex-a72; do
-      for backend in neon scalar; do
-        run_counted "$name arm64 qemu -cpu $cpu OLRT_BACKEND=$backend" \
-          env OLRT_BACKEND="$backend" qemu-aarch64 -cpu "$cpu" -L "$QEMU_SYSROOT" "$out/$name"
-      done
+    for run in ${ARM64_RUNS[$name]}; do
+      cpu=${run%%:*} backend=${run##*:}
+      run_counted "$name arm64 qemu -cpu $cpu OLRT_BACKEND=$backend" \
+        env OLRT_BACKEND="$backend" qemu-aarch64 -cpu "$cpu" -L "$QEMU_SYSROOT" "$out/$name" "${TEST_FILTER[@]}"
     done
   else
     tail -20 "$LOG_DIR/publish-$name-arm64.log"

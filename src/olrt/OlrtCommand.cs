@@ -20,6 +20,7 @@ internal static class OlrtCommand
         root.Options.Add(backend);
         root.Subcommands.Add(InfoCommand.Create(backend));
         root.Subcommands.Add(SelfTestCommand.Create(backend));
+        root.Subcommands.Add(GradsCommand.Create(backend));
         return root;
     }
 

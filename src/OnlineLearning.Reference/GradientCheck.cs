@@ -1,0 +1,119 @@
+using OnlineLearning.Core.Data;
+using OnlineLearning.Core.Gradients;
+using OnlineLearning.Core.Lru;
+using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Snn;
+using OnlineLearning.Reference.Lru;
+using OnlineLearning.Reference.Snn;
+
+namespace OnlineLearning.Reference;
+
+/// <summary>The arithmetic a gradient check runs in.</summary>
+public enum GradientPrecision
+{
+    /// <summary>The float64 reference of the rule.</summary>
+    F64,
+
+    /// <summary>The fixed-point runtime: quantised model, integer step, gradients converted back to real units.</summary>
+    Q,
+}
+
+/// <summary>
+/// What "olrt grads" does, without the command line: load a model and its sequence, run one rule over it with
+/// updates deferred, and report the total loss and every parameter's gradient in real units.
+/// </summary>
+public static class GradientCheck
+{
+    public static readonly IReadOnlyList<string> SnnRules = ["ostl", "ottt", "otpe", "approx-otpe", "f-otpe", "bptt"];
+
+    public static readonly IReadOnlyList<string> LruRules = ["online", "spatial", "truncated", "bptt"];
+
+    /// <summary>
+    /// Loads the files (errors name the file and line) and runs the check. Without a target file the targets are
+    /// zero. Throws <see cref="DataFileException"/> for unusable files and <see cref="ArgumentException"/> for a rule
+    /// or precision the model does not have.
+    /// </summary>
+    public static GradientReport Run(string modelPath, string inputPath, string? targetPath, string rule, GradientPrecision precision)
+    {
+        var spec = ModelSpec.Load(modelPath);
+        var input = CsvSeries.Load(inputPath, spec.Inputs);
+        double[][] target;
+        if (targetPath is null)
+        {
+            target = input.Select(_ => new double[spec.Outputs]).ToArray();
+        }
+        else
+        {
+            target = CsvSeries.Load(targetPath, spec.Outputs);
+            if (target.Length != input.Length)
+            {
+                throw new DataFileException(targetPath, 0, $"has {target.Length} rows, but {inputPath} has {input.Length}: one target row per input step");
+            }
+        }
+
+        return Run(spec, input, target, rule, precision);
+    }
+
+    /// <summary>Runs the check on a model and sequence already in memory.</summary>
+    public static GradientReport Run(ModelSpec spec, double[][] input, double[][] target, string rule, GradientPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(rule);
+        return spec switch
+        {
+            SnnSpec snn => RunSnn(snn, input, target, ParseSnnRule(rule), precision),
+            LruSpec lru => RunLru(lru, input, target, ParseLruRule(rule), precision),
+            _ => throw new ArgumentException($"no gradient check for {spec.GetType().Name}", nameof(spec)),
+        };
+    }
+
+    public static SnnRule ParseSnnRule(string rule) => rule switch
+    {
+        "ostl" => SnnRule.Ostl,
+        "ottt" => SnnRule.Ottt,
+        "otpe" => SnnRule.Otpe,
+        "approx-otpe" => SnnRule.ApproxOtpe,
+        "f-otpe" => SnnRule.FOtpe,
+        "bptt" => SnnRule.Bptt,
+        _ => throw new ArgumentException($"rule '{rule}' is not a spiking-network rule; use one of {string.Join(", ", SnnRules)}", nameof(rule)),
+    };
+
+    public static LruRule ParseLruRule(string rule) => rule switch
+    {
+        "online" => LruRule.Online,
+        "spatial" => LruRule.Spatial,
+        "truncated" => LruRule.Truncated,
+        "bptt" => LruRule.Bptt,
+        _ => throw new ArgumentException($"rule '{rule}' is not an LRU rule; use one of {string.Join(", ", LruRules)}", nameof(rule)),
+    };
+
+    private static GradientReport RunSnn(SnnSpec spec, double[][] input, double[][] target, SnnRule rule, GradientPrecision precision)
+    {
+        if (precision == GradientPrecision.F64)
+        {
+            return SnnReference.Gradients(spec, input, target, rule);
+        }
+
+        RequireRuntimeRule(rule == SnnRule.Bptt);
+        return QSnnGradients.Compute(spec, input, target, rule);
+    }
+
+    private static GradientReport RunLru(LruSpec spec, double[][] input, double[][] target, LruRule rule, GradientPrecision precision)
+    {
+        if (precision == GradientPrecision.F64)
+        {
+            return LruReference.Gradients(spec, input, target, rule);
+        }
+
+        RequireRuntimeRule(rule == LruRule.Bptt);
+        return QLruGradients.Compute(spec, input, target, rule);
+    }
+
+    private static void RequireRuntimeRule(bool isBptt)
+    {
+        if (isBptt)
+        {
+            throw new ArgumentException("bptt is the float64 reference only; use --precision f64 with it", nameof(isBptt));
+        }
+    }
+}
