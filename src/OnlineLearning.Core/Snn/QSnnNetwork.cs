@@ -1,0 +1,337 @@
+using OnlineLearning.Core.Memory;
+using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Training;
+using OnlineLearning.Numerics;
+using OnlineLearning.Numerics.Kernels;
+using static OnlineLearning.Core.Snn.SnnFormats;
+
+namespace OnlineLearning.Core.Snn;
+
+/// <summary>
+/// A feed-forward spiking network trained online in fixed point: layers, optional dense readout, MSE or
+/// leaky-readout cross-entropy, a learning rule (OSTL, OTTT, OTPE, Approx OTPE, F-OTPE) and SGD, all in one arena.
+/// <see cref="Step(ReadOnlySpan{short}, ReadOnlySpan{short})"/> is integer-only and allocates nothing.
+/// Inputs are Q5.10 (<see cref="SnnFormats.ActivationFrac"/>), regression targets Q12 (<see cref="SnnFormats.OutputFrac"/>).
+/// </summary>
+public sealed class QSnnNetwork
+{
+    private readonly QKernels _k;
+    private readonly QSnnLayer[] _layers;
+    private readonly QDense? _readout;
+    private readonly QSgd _optimizer;
+    private readonly LossKind _loss;
+    private readonly short _readoutLeak;
+    private readonly int _warmup;
+    private readonly ArenaTensor _input;
+    private readonly ArenaTensor _output;       // int32 Q12: ŷ_t, or the integrated readout o_t for CE
+    private readonly ArenaTensor _readoutStep;  // int32 Q12: W_out y_t
+    private readonly ArenaTensor _error;        // Q12
+    private readonly ArenaTensor _target;       // Q12 (CE: one-hot in Q12)
+    private readonly ArenaTensor _readoutTrace; // Q10: leaky sum of y for the CE readout gradient
+    private readonly ArenaTensor _expScratch;
+    private readonly ArenaTensor[] _signals;    // per layer, Q12
+    private readonly ArenaTensor _counters;     // int64: [0] loss (Q24 MSE / Q16 CE), [1] steps in sequence, [2] total steps
+    private readonly int _errorSlot;
+    private readonly int[] _signalSlots;
+    private UpdateClock _clock;
+
+    private QSnnNetwork(SnnSpec spec, QSnnOptions options)
+    {
+        _k = options.Kernels ?? Backends.Current;
+        Spec = spec;
+        Options = options;
+        _loss = spec.Loss;
+        // The loss reads o_t = leak o_{t-1} + W_out y_t: leak 0 for a per-step MSE, the readout leak for CE, and
+        // for F-OTPE the readout leak on either loss (seed 002 3.2), as in the float64 reference.
+        double outputLeak = spec.Loss == LossKind.CrossEntropy || options.Rule == SnnRule.FOtpe ? spec.ReadoutLeak : 0;
+        _readoutLeak = Q15(outputLeak);
+        _warmup = spec.Loss == LossKind.CrossEntropy ? spec.Warmup : 0;
+        bool momentum = options.Sgd.Momentum > 0;
+        Plan = new ArenaPlan();
+        _input = Plan.Add("input", ArenaElement.Int16, ActivationFrac, spec.Inputs);
+        _layers = new QSnnLayer[spec.Layers.Count];
+        _signals = new ArenaTensor[spec.Layers.Count];
+        _signalSlots = new int[spec.Layers.Count];
+        int fanIn = spec.Inputs;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            bool last = l == _layers.Length - 1;
+            var shape = LayerShape.For(options.Rule, last, spec.Decay, outputLeak);
+            _layers[l] = new QSnnLayer(Plan, l, spec, fanIn, spec.Layers[l].Size, shape, momentum);
+            _signals[l] = Plan.Add($"layers[{l}].signal", ArenaElement.Int16, SignalFrac, spec.Layers[l].Size);
+            _signalSlots[l] = Plan.TrackSaturation(_signals[l]);
+            fanIn = spec.Layers[l].Size;
+        }
+
+        if (spec.Readout is { } readout)
+        {
+            _readout = new QDense(Plan, "readout", readout.Size, fanIn, SnnFormats.Parameters, momentum);
+        }
+
+        int outputs = spec.Outputs;
+        _output = Plan.Add("output", ArenaElement.Int32, OutputFrac, outputs);
+        _readoutStep = Plan.Add("readout.step", ArenaElement.Int32, OutputFrac, outputs);
+        _error = Plan.Add("error", ArenaElement.Int16, SignalFrac, outputs);
+        _target = Plan.Add("target", ArenaElement.Int16, OutputFrac, outputs);
+        _readoutTrace = Plan.Add("readout.trace", ArenaElement.Int16, TraceFrac, fanIn);
+        _expScratch = Plan.Add("loss.exp", ArenaElement.Int32, 30, outputs);
+        _counters = Plan.Add("counters", ArenaElement.Int64, ArenaTensor.NotFixedPoint, 3);
+        _errorSlot = Plan.TrackSaturation(_error);
+
+        var trainable = new List<QParameter>();
+        foreach (var layer in _layers)
+        {
+            trainable.Add(layer.W);
+            if (options.TrainThresholds)
+            {
+                trainable.Add(layer.Threshold);
+            }
+        }
+
+        if (_readout is not null)
+        {
+            trainable.Add(_readout.Weights);
+        }
+
+        _optimizer = new QSgd(Plan, trainable, options.Sgd);
+        Arena = Plan.Allocate();
+        _optimizer.Initialise(Arena);
+        _clock = new UpdateClock(options.Schedule);
+        Load(spec);
+    }
+
+    public SnnSpec Spec { get; }
+
+    public QSnnOptions Options { get; }
+
+    /// <summary>The memory plan; <see cref="ArenaPlan.Describe"/> prints it.</summary>
+    public ArenaPlan Plan { get; }
+
+    public Arena Arena { get; }
+
+    public int Outputs => Spec.Outputs;
+
+    /// <summary>Loss accumulated since the last <see cref="ResetLoss"/>, in real units (reporting only).</summary>
+    public double Loss => Arena.Int64(_counters)[0] * Math.ScaleB(1.0, -(_loss == LossKind.Mse ? MseLossFrac : QLosses.CrossEntropyFracBits));
+
+    /// <summary>Steps run since construction.</summary>
+    public long TotalSteps => Arena.Int64(_counters)[2];
+
+    /// <summary>Builds a network from a spec (weights and thresholds quantised once, here).</summary>
+    public static QSnnNetwork Create(SnnSpec spec, QSnnOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        if (spec.Layers.Count == 0)
+        {
+            throw new ArgumentException("A spiking network needs at least one layer.", nameof(spec));
+        }
+
+        _ = LayerShape.For(options.Rule, true, spec.Decay, 0);
+        return new QSnnNetwork(spec, options);
+    }
+
+    /// <summary>The current output (ŷ_t, or the integrated readout o_t for CE), int32 in Q12.</summary>
+    public ReadOnlySpan<int> Output => Arena.Int32(_output);
+
+    /// <summary>The class with the largest output.</summary>
+    public int Predict() => QLosses.ArgMax(Output);
+
+    /// <summary>One regression (MSE) or distribution-target (CE) step. target is Q12, one value per output.</summary>
+    public void Step(ReadOnlySpan<short> inputQ, ReadOnlySpan<short> targetQ)
+    {
+        targetQ.CopyTo(Arena.Int16(_target));
+        StepCore(inputQ, -1);
+    }
+
+    /// <summary>One classification step with an integer label (CE, or MSE against a one-hot target).</summary>
+    public void Step(ReadOnlySpan<short> inputQ, int label)
+    {
+        var target = Arena.Int16(_target);
+        target.Clear();
+        target[label] = 1 << OutputFrac;
+        StepCore(inputQ, label);
+    }
+
+    /// <summary>Sequence boundary: applies a sequence-end update if scheduled, then zeroes states and traces.</summary>
+    public void EndSequence()
+    {
+        if (_clock.EndSequence())
+        {
+            _optimizer.Apply(Arena);
+        }
+
+        ResetState();
+    }
+
+    /// <summary>Zeroes neuron states, traces and the readout integrator (weights and gradients stay).</summary>
+    public void ResetState()
+    {
+        foreach (var layer in _layers)
+        {
+            layer.ResetState(Arena);
+        }
+
+        Arena.Clear(_output);
+        Arena.Clear(_readoutTrace);
+        Arena.Int64(_counters)[1] = 0;
+    }
+
+    public void ResetLoss() => Arena.Int64(_counters)[0] = 0;
+
+    /// <summary>Applies the accumulated gradients now, whatever the schedule.</summary>
+    public void ApplyUpdate() => _optimizer.Apply(Arena);
+
+    /// <summary>Saturation events per tracked tensor.</summary>
+    public IReadOnlyList<(string Tensor, long Events)> Saturations() => Arena.SaturationReport();
+
+    /// <summary>Trainable parameters, named as in the model file.</summary>
+    public IReadOnlyList<QParameter> Parameters()
+    {
+        var list = new List<QParameter>();
+        foreach (var layer in _layers)
+        {
+            list.Add(layer.W);
+            list.Add(layer.Threshold);
+        }
+
+        if (_readout is not null)
+        {
+            list.Add(_readout.Weights);
+        }
+
+        return list;
+    }
+
+    /// <summary>Quantises a real input row to Q5.10 (host side).</summary>
+    public static void QuantiseInput(ReadOnlySpan<double> x, Span<short> dst) => Quantise(x, dst, ActivationFrac);
+
+    /// <summary>Quantises a real target row to Q12 (host side).</summary>
+    public static void QuantiseTarget(ReadOnlySpan<double> x, Span<short> dst) => Quantise(x, dst, OutputFrac);
+
+    private static void Quantise(ReadOnlySpan<double> x, Span<short> dst, int frac)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dst[i] = (short)Math.Clamp(Math.Round(Math.ScaleB(x[i], frac)), short.MinValue, short.MaxValue);
+        }
+    }
+
+    private void Load(SnnSpec spec)
+    {
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            _layers[l].W.Load(Arena, spec.Layers[l].W);
+            _layers[l].Threshold.Load(Arena, spec.Layers[l].Threshold);
+        }
+
+        if (_readout is not null)
+        {
+            _readout.Weights.Load(Arena, spec.Readout!.W);
+        }
+    }
+
+    private void StepCore(ReadOnlySpan<short> inputQ, int label)
+    {
+        var input = Arena.Int16(_input);
+        inputQ.CopyTo(input);
+        var counters = Arena.Int64(_counters);
+        int step = (int)++counters[1];
+        counters[2]++;
+
+        ReadOnlySpan<short> x = input;
+        foreach (var layer in _layers)
+        {
+            layer.Forward(_k, Arena, x);
+            x = layer.Spikes(Arena);
+        }
+
+        bool learn = ReadoutAndLoss(x, label, step, counters);
+        if (learn)
+        {
+            Backward();
+        }
+
+        if (_clock.Step())
+        {
+            _optimizer.Apply(Arena);
+        }
+    }
+
+    // ŷ_t = W_out y_t (seed 000 Eq. 17) or o_t = leak o_{t-1} + W_out y_t (CE); error and readout gradient.
+    private bool ReadoutAndLoss(ReadOnlySpan<short> top, int label, int step, Span<long> counters)
+    {
+        var output = Arena.Int32(_output);
+        var stepOut = Arena.Int32(_readoutStep);
+        if (_readout is not null)
+        {
+            _readout.Forward(_k, Arena, top, ActivationFrac, stepOut, OutputFrac);
+        }
+        else
+        {
+            for (int i = 0; i < stepOut.Length; i++)
+            {
+                stepOut[i] = top[i] << (OutputFrac - ActivationFrac);
+            }
+        }
+
+        var error = Arena.Int16(_error);
+        var target = Arena.Int16(_target);
+        for (int i = 0; i < output.Length; i++)
+        {
+            output[i] = QMath.AddSat(QMath.MulShiftRound(output[i], _readoutLeak, 15), stepOut[i]);
+        }
+
+        var trace = Arena.Int16(_readoutTrace);
+        ReadOnlySpan<short> leak = [_readoutLeak];
+        _k.TraceUpdate(trace, 1, trace.Length, leak, top);   // ∂o_t/∂W_out = Σ leak^(t−τ) y_τ (y_t itself for leak 0)
+        if (step <= _warmup)
+        {
+            error.Clear();
+            return false;
+        }
+
+        if (_loss == LossKind.Mse)
+        {
+            counters[0] += QLosses.MeanSquaredError(output, target, OutputFrac, error, SignalFrac, out int saturations);
+            Arena.CountSaturations(_errorSlot, saturations);
+        }
+        else
+        {
+            var scratch = Arena.Int32(_expScratch);
+            counters[0] += label >= 0
+                ? QLosses.SoftmaxCrossEntropy(output, OutputFrac, label, error, SignalFrac, scratch)
+                : QLosses.SoftmaxCrossEntropy(output, OutputFrac, target, OutputFrac, error, SignalFrac, scratch);
+        }
+
+        _readout?.AccumulateGradient(_k, Arena, error, SignalFrac, trace, ActivationFrac);
+        return true;
+    }
+
+    // Learning signals through the current step only (seed 000 Eq. 18-19): L_k = W_outᵀ e, L_{l-1} = W_lᵀ (L_l ⊙ g_l).
+    private void Backward()
+    {
+        var error = Arena.Int16(_error);
+        int last = _layers.Length - 1;
+        var signal = Arena.Int16(_signals[last]);
+        if (_readout is not null)
+        {
+            Arena.CountSaturations(_signalSlots[last], _readout.Backward(_k, Arena, error, SignalFrac, signal, SignalFrac));
+        }
+        else
+        {
+            error.CopyTo(signal);
+        }
+
+        for (int l = last; l >= 0; l--)
+        {
+            ReadOnlySpan<short> x = l == 0 ? Arena.Int16(_input) : _layers[l - 1].Spikes(Arena);
+            _layers[l].Learn(_k, Arena, x, Arena.Int16(_signals[l]));
+            if (l > 0)
+            {
+                var below = Arena.Int16(_signals[l - 1]);
+                Arena.CountSaturations(_signalSlots[l - 1], _layers[l].PropagateSignal(_k, Arena, below));
+            }
+        }
+    }
+}

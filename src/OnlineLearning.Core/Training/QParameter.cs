@@ -1,0 +1,128 @@
+using OnlineLearning.Core.Memory;
+
+namespace OnlineLearning.Core.Training;
+
+/// <summary>Q formats of one trainable tensor: the int16 working copy, the int32 master and the int32 gradient.</summary>
+public readonly record struct ParameterFormats(int ValueFracBits, int MasterFracBits, int GradientFracBits)
+{
+    /// <summary>Q3.12 values (range ±8), Q7.24 masters, Q11.20 gradients: the SNN and dense default.</summary>
+    public static ParameterFormats Default => new(12, 24, 20);
+}
+
+/// <summary>
+/// A trainable tensor in an arena: the int16 values the step path reads, the wide int32 master copy the
+/// optimiser updates (so small updates accumulate instead of vanishing), the int32 gradient accumulator,
+/// and, with momentum, an int32 velocity. Row-major [Rows][Cols].
+/// </summary>
+public sealed class QParameter
+{
+    public QParameter(ArenaPlan plan, string name, int rows, int cols, ParameterFormats formats, bool momentum = false)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (formats.MasterFracBits < formats.ValueFracBits)
+        {
+            throw new ArgumentException("The master copy needs at least as many fractional bits as the values.", nameof(formats));
+        }
+
+        Name = name;
+        Rows = rows;
+        Cols = cols;
+        Formats = formats;
+        int count = rows * cols;
+        Value = plan.Add(name, ArenaElement.Int16, formats.ValueFracBits, count);
+        Master = plan.Add(name + ".master", ArenaElement.Int32, formats.MasterFracBits, count);
+        Gradient = plan.Add(name + ".grad", ArenaElement.Int32, formats.GradientFracBits, count);
+        Velocity = momentum ? plan.Add(name + ".velocity", ArenaElement.Int32, formats.GradientFracBits, count) : null;
+        SaturationSlot = plan.TrackSaturation(Value);
+        GradientSaturationSlot = plan.TrackSaturation(Gradient);
+    }
+
+    public string Name { get; }
+
+    public int Rows { get; }
+
+    public int Cols { get; }
+
+    public int Count => Rows * Cols;
+
+    public ParameterFormats Formats { get; }
+
+    public ArenaTensor Value { get; }
+
+    public ArenaTensor Master { get; }
+
+    public ArenaTensor Gradient { get; }
+
+    public ArenaTensor? Velocity { get; }
+
+    /// <summary>Counter slot for saturations of the int16 values (master out of their range).</summary>
+    public int SaturationSlot { get; }
+
+    /// <summary>Counter slot for gradient-accumulator saturations detected by the optimiser.</summary>
+    public int GradientSaturationSlot { get; }
+
+    /// <summary>Loads real values (config time only): master and working copy.</summary>
+    public void Load(Arena arena, ReadOnlySpan<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        if (values.Length != Count)
+        {
+            throw new ArgumentException($"{Name}: {values.Length} values for {Count} elements.", nameof(values));
+        }
+
+        var master = arena.Int32(Master);
+        var value = arena.Int16(Value);
+        double scale = Math.ScaleB(1.0, Formats.MasterFracBits);
+        int shift = Formats.MasterFracBits - Formats.ValueFracBits;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double m = Math.Round(values[i] * scale);
+            master[i] = (int)Math.Clamp(m, int.MinValue, int.MaxValue);
+            value[i] = Numerics.QMath.NarrowRound(master[i], shift);
+        }
+    }
+
+    /// <summary>Loads a [rows][cols] matrix (config time only).</summary>
+    public void Load(Arena arena, double[][] rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var flat = new double[Count];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i].CopyTo(flat, i * Cols);
+        }
+
+        Load(arena, flat);
+    }
+
+    /// <summary>The working values in real units (export and tests).</summary>
+    public double[] ValuesToDouble(Arena arena) => ToDouble(arena.Int16(Value), Formats.ValueFracBits);
+
+    /// <summary>The accumulated gradient in real units (export and gradient checks).</summary>
+    public double[] GradientToDouble(Arena arena) => ToDouble(arena.Int32(Gradient), Formats.GradientFracBits);
+
+    /// <summary>Zeroes the gradient accumulator.</summary>
+    public void ClearGradient(Arena arena) => arena.Clear(Gradient);
+
+    private static double[] ToDouble(ReadOnlySpan<short> raw, int frac)
+    {
+        var result = new double[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            result[i] = Math.ScaleB(raw[i], -frac);
+        }
+
+        return result;
+    }
+
+    private static double[] ToDouble(ReadOnlySpan<int> raw, int frac)
+    {
+        var result = new double[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            result[i] = Math.ScaleB(raw[i], -frac);
+        }
+
+        return result;
+    }
+}

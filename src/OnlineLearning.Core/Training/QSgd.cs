@@ -1,0 +1,140 @@
+using OnlineLearning.Core.Memory;
+using OnlineLearning.Numerics;
+using OnlineLearning.Numerics.Kernels;
+
+namespace OnlineLearning.Core.Training;
+
+/// <summary>
+/// SGD with optional heavy-ball momentum on int32 master weights, integer-only:
+/// v = μ v + g (when μ > 0), master -= lr · v with stochastic rounding, value = round(master) to int16.
+/// </summary>
+/// <remarks>
+/// lr is held as an integer with <see cref="LearningRateFracBits"/> fractional bits chosen so that the product
+/// lr · g lands exactly <see cref="RoundingShift"/> bits below the master's LSB; those bits are rounded away
+/// stochastically (uniform offset from seeded xorshift32 lanes), so the expected applied update equals
+/// lr · g exactly, even when it is far below one master LSB. The learning rate must be below 8.
+/// </remarks>
+public sealed class QSgd
+{
+    /// <summary>Bits of lr · g below the master LSB that stochastic rounding resolves.</summary>
+    public const int RoundingShift = 24;
+
+    private readonly QParameter[] _parameters;
+    private readonly ArenaTensor _lanes;
+    private readonly short _momentumQ15;
+    private readonly long[] _learningRateQ;
+    private readonly SgdOptions _options;
+
+    public QSgd(ArenaPlan plan, IReadOnlyList<QParameter> parameters, SgdOptions options, string name = "optimizer")
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(options.LearningRate >= 0 && options.LearningRate < 8))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LearningRate, "The learning rate must be in [0, 8).");
+        }
+
+        if (!(options.Momentum >= 0 && options.Momentum < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Momentum, "Momentum must be in [0, 1).");
+        }
+
+        _options = options;
+        _parameters = [.. parameters];
+        _lanes = plan.Add(name + ".rng", ArenaElement.UInt32, ArenaTensor.NotFixedPoint, StochasticRounding.Lanes);
+        _momentumQ15 = (short)Math.Round(options.Momentum * 32768);
+        _learningRateQ = new long[_parameters.Length];
+        for (int p = 0; p < _parameters.Length; p++)
+        {
+            var f = _parameters[p].Formats;
+            if (options.Momentum > 0 && _parameters[p].Velocity is null)
+            {
+                throw new ArgumentException($"{_parameters[p].Name} was planned without a velocity tensor, but momentum is on.", nameof(parameters));
+            }
+
+            int lrFrac = LearningRateFracBits(f);
+            _learningRateQ[p] = (long)Math.Round(Math.ScaleB(options.LearningRate, lrFrac));
+        }
+    }
+
+    public IReadOnlyList<QParameter> Parameters => _parameters;
+
+    /// <summary>Fractional bits of the integer learning rate for a parameter's formats.</summary>
+    public static int LearningRateFracBits(ParameterFormats f) => f.MasterFracBits - f.GradientFracBits + RoundingShift;
+
+    /// <summary>Seeds the rounding lanes (after the arena is allocated; not on the step path).</summary>
+    public void Initialise(Arena arena)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        StochasticRounding.Seed(arena.UInt32(_lanes), _options.Seed);
+    }
+
+    /// <summary>Applies every accumulated gradient and zeroes the accumulators. Integer-only, no allocation.</summary>
+    public void Apply(Arena arena)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        var lanes = arena.UInt32(_lanes);
+        for (int p = 0; p < _parameters.Length; p++)
+        {
+            var parameter = _parameters[p];
+            var g = arena.Int32(parameter.Gradient);
+            int gradientSaturations = CountExtremes(g);
+            if (parameter.Velocity is { } velocity && _momentumQ15 > 0)
+            {
+                AddMomentum(arena.Int32(velocity), g, _momentumQ15);
+                g = arena.Int32(velocity);
+            }
+
+            int saturations = Step(arena.Int32(parameter.Master), arena.Int16(parameter.Value), g, _learningRateQ[p],
+                parameter.Formats.MasterFracBits - parameter.Formats.ValueFracBits, lanes);
+            arena.CountSaturations(parameter.SaturationSlot, saturations);
+            arena.CountSaturations(parameter.GradientSaturationSlot, gradientSaturations);
+            arena.Clear(parameter.Gradient);
+        }
+    }
+
+    // master -= floor((lr * g + r) / 2^RoundingShift), r uniform on [0, 2^RoundingShift); value = round(master).
+    private static int Step(Span<int> master, Span<short> value, ReadOnlySpan<int> g, long lrQ, int narrowShift, Span<uint> lanes)
+    {
+        int saturations = 0;
+        for (int i = 0; i < master.Length; i++)
+        {
+            uint draw = StochasticRounding.Next(ref lanes[i % StochasticRounding.Lanes]);
+            long delta = ((g[i] * lrQ) + StochasticRounding.Offset(draw, RoundingShift)) >> RoundingShift;
+            int m = QMath.SaturateToInt32(master[i] - delta);
+            master[i] = m;
+            int narrowed = QMath.ShiftRightRound(m, narrowShift);
+            if (narrowed is > short.MaxValue or < short.MinValue)
+            {
+                saturations++;
+            }
+
+            value[i] = QMath.SaturateToInt16(narrowed);
+        }
+
+        return saturations;
+    }
+
+    private static void AddMomentum(Span<int> velocity, ReadOnlySpan<int> g, short momentumQ15)
+    {
+        for (int i = 0; i < velocity.Length; i++)
+        {
+            velocity[i] = QMath.AddSat(QMath.MulShiftRound(velocity[i], momentumQ15, 15), g[i]);
+        }
+    }
+
+    private static int CountExtremes(ReadOnlySpan<int> g)
+    {
+        int n = 0;
+        foreach (int v in g)
+        {
+            if (v is int.MaxValue or int.MinValue)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+}

@@ -1,0 +1,63 @@
+using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Snn;
+using OnlineLearning.Reference;
+using OnlineLearning.Reference.Snn;
+
+namespace OnlineLearning.Core.Tests.Snn;
+
+/// <summary>Fixed-point gradients (default formats) against the float64 reference of the same rule.</summary>
+public sealed class SnnFidelityTests
+{
+    private static IEnumerable<TestCaseData> SingleLayerCases() =>
+        from neuron in new[] { NeuronKind.Lif, NeuronKind.Snu }
+        from loss in new[] { LossKind.Mse, LossKind.CrossEntropy }
+        from rule in SnnTestModels.OnlineRules
+        select new TestCaseData(neuron, loss, rule);
+
+    [TestCaseSource(nameof(SingleLayerCases))]
+    public void Single_layer_gradient_cosine_to_float64_is_at_least_0_99(NeuronKind neuron, LossKind loss, SnnRule rule)
+    {
+        var spec = SnnTestModels.Model(neuron, 12, [10], 4, loss, seed: 7);
+        var input = SnnTestModels.Spikes(30, 12, seed: 8);
+        var target = SnnTestModels.Target(30, 4, loss, seed: 9);
+        var fixedPoint = QSnnGradients.Compute(spec, input, target, rule);
+        var reference = SnnReference.Gradients(spec, input, target, rule);
+        double layer = GradientComparison.CosineByPrefix(fixedPoint, reference, "layers[0].");
+        double readout = GradientComparison.CosineByPrefix(fixedPoint, reference, "readout.");
+        TestContext.Out.WriteLine($"{neuron} {loss} {rule}: cosine layers[0] {layer:F5}, readout {readout:F5}, loss {fixedPoint.Loss:F4} vs {reference.Loss:F4}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(layer, Is.GreaterThanOrEqualTo(0.99), "layers[0] cosine");
+            Assert.That(readout, Is.GreaterThanOrEqualTo(0.99), "readout cosine");
+            Assert.That(fixedPoint.Loss, Is.EqualTo(reference.Loss).Within(1).Percent, "loss");
+        });
+    }
+
+    [Test]
+    public void Deep_network_cosine_table_is_printed_and_layers_stay_aligned()
+    {
+        TestContext.Out.WriteLine("neuron loss rule        | cos layers[0] | cos layers[1] | cos layers[2] | cos readout");
+        double worst = 1;
+        foreach (var neuron in new[] { NeuronKind.Lif, NeuronKind.Snu })
+        {
+            foreach (var loss in new[] { LossKind.Mse, LossKind.CrossEntropy })
+            {
+                var spec = SnnTestModels.Model(neuron, 16, [14, 12, 10], 4, loss, seed: 21);
+                var input = SnnTestModels.Spikes(30, 16, seed: 22);
+                var target = SnnTestModels.Target(30, 4, loss, seed: 23);
+                foreach (var rule in SnnTestModels.OnlineRules)
+                {
+                    var q = QSnnGradients.Compute(spec, input, target, rule);
+                    var r = SnnReference.Gradients(spec, input, target, rule);
+                    var cos = new[] { "layers[0].", "layers[1].", "layers[2].", "readout." }
+                        .Select(p => GradientComparison.CosineByPrefix(q, r, p)).ToArray();
+                    worst = Math.Min(worst, cos.Min());
+                    TestContext.Out.WriteLine($"{neuron,-4} {loss,-12} {rule,-10} | {cos[0],13:F4} | {cos[1],13:F4} | {cos[2],13:F4} | {cos[3],11:F4}");
+                }
+            }
+        }
+
+        // LIF + CE with OSTL/OTTT carries a tiny layer-0 signal (two surrogates deep); 0.79 measured there, 0.99+ elsewhere.
+        Assert.That(worst, Is.GreaterThan(0.75), "worst per-layer cosine in 3-hidden-layer nets");
+    }
+}
