@@ -15,7 +15,7 @@ public sealed class QLruCopyTaskTests
     {
         var options = new CopyTaskExperimentOptions
         {
-            Layers = 2, N = 16, H = 32, PatternLength = 5, Delay = 3, Samples = 1500, LearningRateShift = 8, RMin = 0.5, FinalWindow = 200,
+            Layers = 2, N = 16, H = 32, PatternLength = 5, Delay = 3, Samples = 2500, LearningRateShift = 7, RMin = 0.5, FinalWindow = 200,
         };
         IReadOnlyList<CopyTaskResult> results = CopyTaskExperiment.Run(options);
         CopyTaskResult online = results.Single(r => r.Rule == LruRule.Online);
@@ -26,7 +26,7 @@ public sealed class QLruCopyTaskTests
             TestContext.Out.WriteLine($"{r.Rule,-10}  {r.InitialLoss,17:F4}  {r.FinalLoss,15:F4}  {r.FinalLoss / online.FinalLoss,14:F2}  {r.Saturations,11}");
         }
 
-        Assert.That(online.FinalLoss, Is.LessThan(0.9 * results.Single(r => r.Rule == LruRule.Spatial).FinalLoss), "online vs spatial");
-        Assert.That(online.FinalLoss, Is.LessThan(0.9 * results.Single(r => r.Rule == LruRule.Truncated).FinalLoss), "online vs truncated");
+        Assert.That(online.FinalLoss, Is.LessThan(0.8 * results.Single(r => r.Rule == LruRule.Spatial).FinalLoss), "online vs spatial");
+        Assert.That(online.FinalLoss, Is.LessThan(0.8 * results.Single(r => r.Rule == LruRule.Truncated).FinalLoss), "online vs truncated");
     }
 }
