@@ -24,10 +24,6 @@ public enum GradientPrecision
 /// </summary>
 public static class GradientCheck
 {
-    public static readonly IReadOnlyList<string> SnnRules = ["ostl", "ottt", "otpe", "approx-otpe", "f-otpe", "bptt"];
-
-    public static readonly IReadOnlyList<string> LruRules = ["online", "spatial", "truncated", "bptt"];
-
     /// <summary>
     /// Loads the files (errors name the file and line) and runs the check. Without a target file the targets are
     /// zero. Throws <see cref="DataFileException"/> for unusable files and <see cref="ArgumentException"/> for a rule
@@ -61,31 +57,11 @@ public static class GradientCheck
         ArgumentNullException.ThrowIfNull(rule);
         return spec switch
         {
-            SnnSpec snn => RunSnn(snn, input, target, ParseSnnRule(rule), precision),
-            LruSpec lru => RunLru(lru, input, target, ParseLruRule(rule), precision),
+            SnnSpec snn => RunSnn(snn, input, target, RuleNames.ParseSnn(rule), precision),
+            LruSpec lru => RunLru(lru, input, target, RuleNames.ParseLru(rule), precision),
             _ => throw new ArgumentException($"no gradient check for {spec.GetType().Name}", nameof(spec)),
         };
     }
-
-    public static SnnRule ParseSnnRule(string rule) => rule switch
-    {
-        "ostl" => SnnRule.Ostl,
-        "ottt" => SnnRule.Ottt,
-        "otpe" => SnnRule.Otpe,
-        "approx-otpe" => SnnRule.ApproxOtpe,
-        "f-otpe" => SnnRule.FOtpe,
-        "bptt" => SnnRule.Bptt,
-        _ => throw new ArgumentException($"rule '{rule}' is not a spiking-network rule; use one of {string.Join(", ", SnnRules)}", nameof(rule)),
-    };
-
-    public static LruRule ParseLruRule(string rule) => rule switch
-    {
-        "online" => LruRule.Online,
-        "spatial" => LruRule.Spatial,
-        "truncated" => LruRule.Truncated,
-        "bptt" => LruRule.Bptt,
-        _ => throw new ArgumentException($"rule '{rule}' is not an LRU rule; use one of {string.Join(", ", LruRules)}", nameof(rule)),
-    };
 
     private static GradientReport RunSnn(SnnSpec spec, double[][] input, double[][] target, SnnRule rule, GradientPrecision precision)
     {

@@ -21,6 +21,7 @@ internal static class OlrtCommand
         root.Subcommands.Add(InfoCommand.Create(backend));
         root.Subcommands.Add(SelfTestCommand.Create(backend));
         root.Subcommands.Add(GradsCommand.Create(backend));
+        root.Subcommands.Add(PlanCommand.Create(backend));
         return root;
     }
 
