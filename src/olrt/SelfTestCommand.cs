@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using OnlineLearning.Core.Diagnostics;
 using OnlineLearning.Numerics.Conformance;
 using OnlineLearning.Numerics.Kernels;
 
@@ -66,6 +67,20 @@ internal static class SelfTestCommand
             }
 
             Console.WriteLine($"  pass  {Backends.Name(backend),-9} zero allocation checked for {KernelConformance.Cases.Count} kernels");
+        }
+
+        foreach ((string network, long bytes) in StepAllocations.Measure())
+        {
+            if (bytes == 0)
+            {
+                passed++;
+                Console.WriteLine($"  pass  {network}: Step allocated 0 bytes in 2,000 steps");
+            }
+            else
+            {
+                failed++;
+                Console.WriteLine($"  FAIL  {network}: Step allocated {bytes} bytes in 2,000 steps");
+            }
         }
 
         Console.WriteLine($"selftest: {passed} passed, {failed} failed ({clock.Elapsed.TotalSeconds:F1} s)");
