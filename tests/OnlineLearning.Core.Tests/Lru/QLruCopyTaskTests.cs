@@ -15,7 +15,7 @@ public sealed class QLruCopyTaskTests
     {
         var options = new CopyTaskExperimentOptions
         {
-            Layers = 2, N = 16, H = 32, PatternLength = 5, Delay = 3, Samples = 2500, LearningRateShift = 7, RMin = 0.5, FinalWindow = 200,
+            Layers = 2, N = 16, H = 32, PatternLength = 5, Delay = 3, Samples = 2500, LearningRate = 1.0 / 128, RMin = 0.5, FinalWindow = 200,
         };
         IReadOnlyList<CopyTaskResult> results = CopyTaskExperiment.Run(options);
         CopyTaskResult online = results.Single(r => r.Rule == LruRule.Online);
