@@ -20,14 +20,14 @@ public sealed class QLruCopyTaskTests
         },
         margin: 0.8);
 
-    /// <summary>The reduced size: 2 layers, N 32, H 64, pattern 10, delay 7, 3000 samples (about 25 s on x64).</summary>
+    /// <summary>The reduced size: 2 layers, N 32, H 64, pattern 10, delay 7, 6000 samples (about 40 s on x64).</summary>
     [Test]
     [Category("Accuracy")]
     [Category("Long")]
     public void RequestedSizeCopyTaskOnlineEndsBelowSpatialAndTruncated() => Run(
         new CopyTaskExperimentOptions
         {
-            Layers = 2, N = 32, H = 64, PatternLength = 10, Delay = 7, Samples = 3000, LearningRate = 1.0 / 1024, RMin = 0.5,
+            Layers = 2, N = 32, H = 64, PatternLength = 10, Delay = 7, Samples = 6000, LearningRate = 1.0 / 1024, RMin = 0.5,
         },
         margin: 0.9);
 
