@@ -1,6 +1,7 @@
 using System.Globalization;
 using OnlineLearning.Core.Models;
 using OnlineLearning.Core.Tasks;
+using OnlineLearning.Core.Training;
 
 using static OnlineLearning.Core.Lru.LruFormats;
 
@@ -19,10 +20,21 @@ public sealed record CopyTaskExperimentOptions
 
     public int Delay { get; init; } = 7;
 
+    /// <summary>What follows each LRU (seed 004 uses GLU blocks).</summary>
+    public LruBlockKind Block { get; init; } = LruBlockKind.LruOnly;
+
+    /// <summary>Training samples per rule (one pass, one sample at a time).</summary>
     public int Samples { get; init; } = 20_000;
 
-    /// <summary>SGD learning rate 2^-shift, applied once per sequence (the gradient summed over its steps).</summary>
-    public int LearningRateShift { get; init; } = 9;
+    /// <summary>Wall-clock budget per rule; the run stops early (and says so) when it is spent. Null: no limit.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>
+    /// SGD learning rate, applied once per sequence to the gradient summed over its steps. The default 2^-13 was
+    /// tuned on 400-2,000 samples at the full size (2^-12 and above diverge there: outputs saturate); the
+    /// 2-layer N 32, H 64 size takes 2^-10.
+    /// </summary>
+    public double LearningRate { get; init; } = 1.0 / 8192;
 
     /// <summary>|λ| initialisation ring; the paper draws λ in the whole unit disk (r_min 0).</summary>
     public double RMin { get; init; }
@@ -31,12 +43,18 @@ public sealed record CopyTaskExperimentOptions
 
     public int Seed { get; init; } = 1;
 
-    /// <summary>The final loss is the mean over this many last samples.</summary>
+    /// <summary>The initial and final losses are means over this many first and last samples.</summary>
     public int FinalWindow { get; init; } = 200;
+
+    /// <summary>Report progress every this many samples (0: never).</summary>
+    public int ProgressEvery { get; init; } = 500;
 }
 
-/// <summary>One rule's outcome: the mean loss per step over the last samples (½ Σ squared error, all steps).</summary>
-public sealed record CopyTaskResult(LruRule Rule, double FinalLoss, double InitialLoss, long Saturations);
+/// <summary>
+/// One rule's outcome: mean loss per recall step (½ Σ squared error over the pattern bits, recall steps only,
+/// <see cref="CopyTask.Mask"/>) over the first and the last samples, samples trained, saturations, wall time.
+/// </summary>
+public sealed record CopyTaskResult(LruRule Rule, double FinalLoss, double InitialLoss, int Samples, long Saturations, TimeSpan Elapsed);
 
 /// <summary>Trains a fixed-point LRU stack on the copy task with each online rule, one sample at a time.</summary>
 public static class CopyTaskExperiment
@@ -61,11 +79,12 @@ public static class CopyTaskExperiment
         return results;
     }
 
-    /// <summary>The model: encoder to H, L bare LRU layers, decoder to the pattern bits, MSE at every step.</summary>
+    /// <summary>The model: encoder to H, L LRU layers (with the chosen block), decoder to the pattern bits, MSE at every step.</summary>
     public static LruSpec Model(CopyTaskExperimentOptions options, int inputs, int outputs)
     {
         ArgumentNullException.ThrowIfNull(options);
-        string layers = string.Join(", ", Enumerable.Repeat($"{{ \"N\": {options.N} }}", options.Layers));
+        string block = options.Block switch { LruBlockKind.Glu => "glu", LruBlockKind.Mlp => "mlp", _ => "lru-only" };
+        string layers = string.Join(", ", Enumerable.Repeat($"{{ \"N\": {options.N}, \"block\": \"{block}\" }}", options.Layers));
         string json = string.Create(CultureInfo.InvariantCulture,
             $"{{ \"type\": \"lru\", \"inputs\": {inputs}, \"seed\": {options.Seed}, \"r_min\": {options.RMin}, \"r_max\": {options.RMax}, " +
             $"\"encoder\": {{ \"size\": {options.H} }}, \"decoder\": {{ \"size\": {outputs} }}, \"layers\": [{layers}] }}");
@@ -75,40 +94,62 @@ public static class CopyTaskExperiment
     private static CopyTaskResult Train(
         CopyTaskExperimentOptions options, CopyTask task, IReadOnlyList<(double[][] Input, double[][] Target)> samples, LruRule rule, IProgress<string>? progress)
     {
-        var network = QLruNetwork.Create(Model(options, task.Inputs, task.Outputs),
-            new QLruOptions { Rule = rule, LearningRateShift = options.LearningRateShift, UpdateEvery = task.Steps });
+        var network = QLruNetwork.Create(Model(options, task.Inputs, task.Outputs), new QLruOptions
+        {
+            Rule = rule,
+            Schedule = UpdateSchedule.SequenceEnd,
+            Sgd = new SgdOptions { LearningRate = options.LearningRate, Seed = (ulong)options.Seed },
+        });
         var x = new short[task.Inputs];
         var y = new int[task.Outputs];
-        int window = Math.Min(options.FinalWindow, samples.Count);
-        double first = 0, last = 0;
+        int recallSteps = task.Mask.Count(m => m);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var losses = new List<double>(samples.Count);
+        double recent = 0;
         for (int s = 0; s < samples.Count; s++)
         {
+            if (options.TimeLimit is { } limit && clock.Elapsed > limit)
+            {
+                progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{rule}: time limit {limit} reached after {s} samples"));
+                break;
+            }
+
             network.ResetState();
             long loss = 0;
             for (int t = 0; t < task.Steps; t++)
             {
-                for (int i = 0; i < x.Length; i++)
-                {
-                    x[i] = (short)(samples[s].Input[t][i] > 0.5 ? 1 << ActFrac : 0);
-                }
-
-                for (int k = 0; k < y.Length; k++)
-                {
-                    y[k] = samples[s].Target[t][k] > 0.5 ? 1 << ErrorFrac : 0;
-                }
-
-                loss += network.Step(x, y);
+                Encode(samples[s], t, x, y);
+                long stepLoss = network.Step(x, y);
+                loss += task.Mask[t] ? stepLoss : 0;
             }
 
-            double perStep = ToDouble(loss, 32) / task.Steps;
-            first += s < window ? perStep / window : 0;
-            last += s >= samples.Count - window ? perStep / window : 0;
-            if (progress is not null && (s + 1) % 500 == 0)
+            double perStep = ToDouble(loss, network.LossFracBits) / recallSteps;
+            losses.Add(perStep);
+            recent += perStep;
+            if (options.ProgressEvery > 0 && (s + 1) % options.ProgressEvery == 0)
             {
-                progress.Report(string.Create(CultureInfo.InvariantCulture, $"{rule}: sample {s + 1}/{samples.Count}, loss/step {perStep:F4}"));
+                progress?.Report(string.Create(CultureInfo.InvariantCulture,
+                    $"{rule}: sample {s + 1}/{samples.Count}, loss/recall step {recent / options.ProgressEvery:F4} (mean of the last {options.ProgressEvery}), {clock.Elapsed.TotalSeconds:F0} s"));
+                recent = 0;
             }
         }
 
-        return new CopyTaskResult(rule, last, first, network.StateSaturations + network.GradientSaturations);
+        network.ResetState();          // applies the last sequence's update
+        int window = Math.Max(1, Math.Min(options.FinalWindow, losses.Count));
+        double first = losses.Take(window).DefaultIfEmpty().Average(), last = losses.Skip(losses.Count - window).DefaultIfEmpty().Average();
+        return new CopyTaskResult(rule, last, first, losses.Count, network.StateSaturations + network.GradientSaturations, clock.Elapsed);
+    }
+
+    private static void Encode((double[][] Input, double[][] Target) sample, int t, Span<short> x, Span<int> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (short)(sample.Input[t][i] > 0.5 ? 1 << ActFrac : 0);
+        }
+
+        for (int k = 0; k < y.Length; k++)
+        {
+            y[k] = sample.Target[t][k] > 0.5 ? 1 << ErrorFrac : 0;
+        }
     }
 }

@@ -8,8 +8,9 @@ namespace OnlineLearning.Core.Lru;
 /// tensor                        storage  frac  range        why
 /// activations x, y (layer I/O)  int16    11    ±16          Q4.11: inputs, LRU outputs, decoder inputs
 /// weights B, C, D, enc, dec     int16    12    ±8           forward copies of the int32 masters
-/// weight masters                int32    24    ±128         SGD target; forward copy = round(master / 2^12)
-/// ν_log, θ_log, γ_log masters   int32    24    ±128         rounded to Q16 for QFunctions.Exp
+/// weight masters                int32    24    ±128         QParameter masters (QSgd, stochastic rounding);
+///                                                            forward copy = round(master / 2^12)
+/// ν_log, θ_log, γ_log           int32    24    ±128         int32-valued QParameters; rounded to Q16 for Exp
 /// λ (re, im)                    int32    30    |λ| < 1      from ExpMinus and SinCos (Q30)
 /// γ                             int32    28    ±8           exp(γ_log)
 /// exp(ν_log)                    int32    26    ±32          = −ln|λ|, kept for the chain rule
@@ -23,7 +24,9 @@ namespace OnlineLearning.Core.Lru;
 /// errors dL/dy, dL/dh, dL/dx    int32    24    ±128
 /// weight gradients (B, C, D..)  int32    20    ±2048        summed over a sequence or an update period
 /// λ, γ gradient sums            int64    38/40              exact products of errors and traces
-/// log-parameter gradients       int64    24                 after the chain rule (seed 004 A.1 Eq. 11)
+/// log-parameter gradients       int32    20    ±2048        chain rule in int64 Q24 (seed 004 A.1 Eq. 11), folded
+///                                                            into the QParameter gradients before updates/export
+/// block a, z, x + z             int32    11                 GLU/MLP (QLruBlock): gate Q15, û Q20, 1/σ Q20
 /// </code>
 /// Every rounding is round-half-up (<see cref="Numerics.QMath.ShiftRightRound(int, int)"/>), every narrowing
 /// saturates and is counted.

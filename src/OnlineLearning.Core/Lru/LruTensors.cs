@@ -1,62 +1,185 @@
+using OnlineLearning.Core.Memory;
+
+using static OnlineLearning.Core.Lru.LruFormats;
+
 namespace OnlineLearning.Core.Lru;
 
-/// <summary>Every buffer of one fixed-point LRU layer: parameters, derived values, state, traces, gradients, scratch.</summary>
+/// <summary>
+/// The non-parameter buffers of one fixed-point LRU layer, carved from the network's arena: derived λ and γ,
+/// state, sensitivities (traces), gradient sums and scratch. Spans are views into the arena (no allocation).
+/// </summary>
 internal sealed class LruTensors
 {
-    public LruTensors(int n, int h)
+    private readonly ArenaTensor _lambdaRe, _lambdaIm, _gamma, _expNu, _expTheta, _zero;
+    private readonly ArenaTensor _hRe, _hIm, _uRe, _uIm, _hqRe, _hqIm, _yRe, _yIm, _yLru, _dy;
+    private readonly ArenaTensor _eLambdaRe, _eLambdaIm, _eGammaRe, _eGammaIm, _eBRe, _eBIm;
+    private readonly ArenaTensor _gRe, _gIm, _carryRe, _carryIm, _accRe, _accIm, _accX;
+    private readonly ArenaTensor _gradLambdaRe, _gradLambdaIm, _gradGamma;
+    private readonly LruStepRecord[] _records;
+    private Arena? _arena;
+
+    public LruTensors(ArenaPlan plan, string prefix, int n, int h, int records)
     {
-        int nh = n * h;
-        NuLog = new int[n]; ThetaLog = new int[n]; GammaLog = new int[n];
-        LambdaRe = new int[n]; LambdaIm = new int[n]; Gamma = new int[n]; ExpNu = new int[n]; ExpTheta = new int[n]; Zero = new int[n];
-        BReMaster = new int[nh]; BImMaster = new int[nh]; CReMaster = new int[nh]; CImMaster = new int[nh]; DMaster = new int[h];
-        BRe = new short[nh]; BIm = new short[nh]; CRe = new short[nh]; CIm = new short[nh]; D = new short[h];
-        HRe = new int[n]; HIm = new int[n]; HPrevRe = new int[n]; HPrevIm = new int[n];
-        BxRe = new int[n]; BxIm = new int[n]; BxPrevRe = new int[n]; BxPrevIm = new int[n]; URe = new int[n]; UIm = new int[n];
-        ELambdaRe = new int[n]; ELambdaIm = new int[n]; EGammaRe = new int[n]; EGammaIm = new int[n];
-        EBRe = new int[nh]; EBIm = new int[nh];
-        X = new short[h]; XPrev = new short[h]; HqRe = new short[n]; HqIm = new short[n]; YRe = new int[h]; YIm = new int[h];
-        GRe = new int[n]; GIm = new int[n]; AccRe = new long[n]; AccIm = new long[n]; AccX = new long[h];
-        GradBRe = new int[nh]; GradBIm = new int[nh]; GradCRe = new int[nh]; GradCIm = new int[nh]; GradD = new int[h];
-        GradLambdaRe = new long[n]; GradLambdaIm = new long[n]; GradGamma = new long[n];
+        ArenaTensor Add(string name, ArenaElement element, int frac, int count) => plan.Add($"{prefix}.{name}", element, frac, count);
+        const ArenaElement I32 = ArenaElement.Int32, I64 = ArenaElement.Int64, I16 = ArenaElement.Int16;
+        const int Plain = ArenaTensor.NotFixedPoint;
+        _lambdaRe = Add("lambda_re", I32, LambdaFrac, n);
+        _lambdaIm = Add("lambda_im", I32, LambdaFrac, n);
+        _gamma = Add("gamma", I32, GammaFrac, n);
+        _expNu = Add("exp_nu_log", I32, ExpNuFrac, n);
+        _expTheta = Add("exp_theta_log", I32, ExpThetaFrac, n);
+        _zero = Add("zero", I32, LambdaFrac, n);
+        _hRe = Add("h_re", I32, StateFrac, n);
+        _hIm = Add("h_im", I32, StateFrac, n);
+        _uRe = Add("gamma_bx_re", I32, BxFrac, n);
+        _uIm = Add("gamma_bx_im", I32, BxFrac, n);
+        _hqRe = Add("h_act_re", I16, ActFrac, n);
+        _hqIm = Add("h_act_im", I16, ActFrac, n);
+        _yRe = Add("c_re_h", I32, WeightFrac + ActFrac, h);
+        _yIm = Add("c_im_h", I32, WeightFrac + ActFrac, h);
+        _yLru = Add("y", I16, ActFrac, h);
+        _dy = Add("dy", I32, ErrorFrac, h);
+        _eLambdaRe = Add("e_lambda_re", I32, ELambdaFrac, n);
+        _eLambdaIm = Add("e_lambda_im", I32, ELambdaFrac, n);
+        _eGammaRe = Add("e_gamma_re", I32, EGammaFrac, n);
+        _eGammaIm = Add("e_gamma_im", I32, EGammaFrac, n);
+        _eBRe = Add("e_B_re", I32, EBFrac, n * h);
+        _eBIm = Add("e_B_im", I32, EBFrac, n * h);
+        _gRe = Add("dh_re", I32, ErrorFrac, n);
+        _gIm = Add("dh_im", I32, ErrorFrac, n);
+        _carryRe = Add("carry_re", I32, ErrorFrac, n);
+        _carryIm = Add("carry_im", I32, ErrorFrac, n);
+        _accRe = Add("acc_re", I64, Plain, n);
+        _accIm = Add("acc_im", I64, Plain, n);
+        _accX = Add("acc_x", I64, Plain, h);
+        _gradLambdaRe = Add("grad_lambda_re", I64, Plain, n);
+        _gradLambdaIm = Add("grad_lambda_im", I64, Plain, n);
+        _gradGamma = Add("grad_gamma", I64, Plain, n);
+        _records = new LruStepRecord[records];
+        for (int i = 0; i < records; i++)
+        {
+            _records[i] = new LruStepRecord(plan, $"{prefix}.step[{i}]", n, h);
+        }
+
+        StateSlot = plan.TrackSaturation(_hRe);
+        TraceSlot = plan.TrackSaturation(_eBRe);
+        GradientSlot = plan.TrackSaturation(_gradLambdaRe);
     }
 
-#pragma warning disable CA1819, SA1600 // plain buffers, named after the tensors of seed 004 A.2
-    public int[] NuLog { get; } public int[] ThetaLog { get; } public int[] GammaLog { get; }
-    public int[] LambdaRe { get; } public int[] LambdaIm { get; } public int[] Gamma { get; } public int[] ExpNu { get; } public int[] ExpTheta { get; }
-    public int[] Zero { get; }
-    public int[] BReMaster { get; } public int[] BImMaster { get; } public int[] CReMaster { get; } public int[] CImMaster { get; } public int[] DMaster { get; }
-    public short[] BRe { get; } public short[] BIm { get; } public short[] CRe { get; } public short[] CIm { get; } public short[] D { get; }
-    public int[] HRe { get; } public int[] HIm { get; } public int[] HPrevRe { get; } public int[] HPrevIm { get; }
-    public int[] BxRe { get; } public int[] BxIm { get; } public int[] BxPrevRe { get; } public int[] BxPrevIm { get; }
-    public int[] URe { get; } public int[] UIm { get; }
-    public int[] ELambdaRe { get; } public int[] ELambdaIm { get; } public int[] EGammaRe { get; } public int[] EGammaIm { get; }
-    public int[] EBRe { get; } public int[] EBIm { get; }
-    public short[] X { get; } public short[] XPrev { get; } public short[] HqRe { get; } public short[] HqIm { get; }
-    public int[] YRe { get; } public int[] YIm { get; }
-    public int[] GRe { get; } public int[] GIm { get; } public long[] AccRe { get; } public long[] AccIm { get; } public long[] AccX { get; }
-    public int[] GradBRe { get; } public int[] GradBIm { get; } public int[] GradCRe { get; } public int[] GradCIm { get; } public int[] GradD { get; }
-    public long[] GradLambdaRe { get; } public long[] GradLambdaIm { get; } public long[] GradGamma { get; }
-#pragma warning restore CA1819, SA1600
+    /// <summary>Saturation counter of the state h (and the forward path).</summary>
+    public int StateSlot { get; }
 
+    /// <summary>Saturation counter of the traces e_λ, e_γ, e_B.</summary>
+    public int TraceSlot { get; }
+
+    /// <summary>Saturation counter of the gradient sums and backward errors.</summary>
+    public int GradientSlot { get; }
+
+    public int RecordCount => _records.Length;
+
+#pragma warning disable SA1600 // views named after the tensors of seed 004 A.2
+    public Span<int> LambdaRe => A.Int32(_lambdaRe);
+    public Span<int> LambdaIm => A.Int32(_lambdaIm);
+    public Span<int> Gamma => A.Int32(_gamma);
+    public Span<int> ExpNu => A.Int32(_expNu);
+    public Span<int> ExpTheta => A.Int32(_expTheta);
+    public Span<int> Zero => A.Int32(_zero);
+    public Span<int> HRe => A.Int32(_hRe);
+    public Span<int> HIm => A.Int32(_hIm);
+    public Span<int> URe => A.Int32(_uRe);
+    public Span<int> UIm => A.Int32(_uIm);
+    public Span<short> HqRe => A.Int16(_hqRe);
+    public Span<short> HqIm => A.Int16(_hqIm);
+    public Span<int> YRe => A.Int32(_yRe);
+    public Span<int> YIm => A.Int32(_yIm);
+    public Span<short> YLru => A.Int16(_yLru);
+    public Span<int> Dy => A.Int32(_dy);
+    public Span<int> ELambdaRe => A.Int32(_eLambdaRe);
+    public Span<int> ELambdaIm => A.Int32(_eLambdaIm);
+    public Span<int> EGammaRe => A.Int32(_eGammaRe);
+    public Span<int> EGammaIm => A.Int32(_eGammaIm);
+    public Span<int> EBRe => A.Int32(_eBRe);
+    public Span<int> EBIm => A.Int32(_eBIm);
+    public Span<int> GRe => A.Int32(_gRe);
+    public Span<int> GIm => A.Int32(_gIm);
+    public Span<int> CarryRe => A.Int32(_carryRe);
+    public Span<int> CarryIm => A.Int32(_carryIm);
+    public Span<long> AccRe => A.Int64(_accRe);
+    public Span<long> AccIm => A.Int64(_accIm);
+    public Span<long> AccX => A.Int64(_accX);
+    public Span<long> GradLambdaRe => A.Int64(_gradLambdaRe);
+    public Span<long> GradLambdaIm => A.Int64(_gradLambdaIm);
+    public Span<long> GradGamma => A.Int64(_gradGamma);
+#pragma warning restore SA1600
+
+    public Arena Arena => A;
+
+    private Arena A => _arena ?? throw new InvalidOperationException("The layer is not bound to its arena yet.");
+
+    public void Bind(Arena arena) => _arena = arena;
+
+    /// <summary>What step slot <paramref name="slot"/> recorded for the backward passes.</summary>
+    public LruStepRecord Record(int slot) => _records[slot];
+
+    /// <summary>Zeroes the state, the traces and the step records (a new sequence). Allocates nothing.</summary>
     public void ClearState()
     {
-        foreach (int[] a in new[] { HRe, HIm, HPrevRe, HPrevIm, BxPrevRe, BxPrevIm, ELambdaRe, ELambdaIm, EGammaRe, EGammaIm, EBRe, EBIm })
+        Arena a = A;
+        foreach (ArenaTensor t in (ReadOnlySpan<ArenaTensor>)[_hRe, _hIm, _eLambdaRe, _eLambdaIm, _eGammaRe, _eGammaIm, _eBRe, _eBIm, _carryRe, _carryIm])
         {
-            Array.Clear(a);
+            a.Clear(t);
         }
 
-        Array.Clear(XPrev);
+        foreach (LruStepRecord r in _records)
+        {
+            r.Clear(a);
+        }
     }
 
-    public void ClearGradients()
+    /// <summary>Zeroes the λ and γ gradient sums. Allocates nothing.</summary>
+    public void ClearSums()
     {
-        foreach (int[] a in new[] { GradBRe, GradBIm, GradCRe, GradCIm, GradD })
-        {
-            Array.Clear(a);
-        }
+        Arena a = A;
+        a.Clear(_gradLambdaRe);
+        a.Clear(_gradLambdaIm);
+        a.Clear(_gradGamma);
+    }
+}
 
-        Array.Clear(GradLambdaRe);
-        Array.Clear(GradLambdaIm);
-        Array.Clear(GradGamma);
+/// <summary>
+/// What one step of an LRU layer leaves for its backward passes: the input x_t, h_{t−1}, h_t and B x_t.
+/// The truncated rule keeps two (steps t and t−1) and alternates between them.
+/// </summary>
+internal sealed class LruStepRecord
+{
+    private readonly ArenaTensor _x, _hRe, _hIm, _hPrevRe, _hPrevIm, _bxRe, _bxIm;
+
+    public LruStepRecord(ArenaPlan plan, string prefix, int n, int h)
+    {
+        _x = plan.Add(prefix + ".x", ArenaElement.Int16, ActFrac, h);
+        _hRe = plan.Add(prefix + ".h_re", ArenaElement.Int32, StateFrac, n);
+        _hIm = plan.Add(prefix + ".h_im", ArenaElement.Int32, StateFrac, n);
+        _hPrevRe = plan.Add(prefix + ".h_prev_re", ArenaElement.Int32, StateFrac, n);
+        _hPrevIm = plan.Add(prefix + ".h_prev_im", ArenaElement.Int32, StateFrac, n);
+        _bxRe = plan.Add(prefix + ".bx_re", ArenaElement.Int32, BxFrac, n);
+        _bxIm = plan.Add(prefix + ".bx_im", ArenaElement.Int32, BxFrac, n);
+    }
+
+#pragma warning disable SA1600
+    public Span<short> X(Arena a) => a.Int16(_x);
+    public Span<int> HRe(Arena a) => a.Int32(_hRe);
+    public Span<int> HIm(Arena a) => a.Int32(_hIm);
+    public Span<int> HPrevRe(Arena a) => a.Int32(_hPrevRe);
+    public Span<int> HPrevIm(Arena a) => a.Int32(_hPrevIm);
+    public Span<int> BxRe(Arena a) => a.Int32(_bxRe);
+    public Span<int> BxIm(Arena a) => a.Int32(_bxIm);
+#pragma warning restore SA1600
+
+    public void Clear(Arena a)
+    {
+        foreach (ArenaTensor t in (ReadOnlySpan<ArenaTensor>)[_x, _hRe, _hIm, _hPrevRe, _hPrevIm, _bxRe, _bxIm])
+        {
+            a.Clear(t);
+        }
     }
 }

@@ -1,4 +1,6 @@
+using OnlineLearning.Core.Memory;
 using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Training;
 using OnlineLearning.Numerics;
 using OnlineLearning.Numerics.Kernels;
 
@@ -8,14 +10,15 @@ namespace OnlineLearning.Core.Lru;
 
 /// <summary>
 /// One LRU layer in fixed point (seed 004 Eq. 8-9): h_t = λ ⊙ h_{t−1} + γ ⊙ (B x_t), y_t = Re(C h_t) + D ⊙ x_t,
-/// with the sensitivities e_λ, e_γ, e_B of seed 004 A.2 Eq. 12-14 and the gradient sums of Eq. 15-17.
-/// Complex values live in split real and imaginary planes; formats are in <see cref="LruFormats"/>.
+/// optionally followed by a GLU or MLP block (<see cref="QLruBlock"/>), with the sensitivities e_λ, e_γ, e_B of
+/// seed 004 A.2 Eq. 12-14 and the gradient sums of Eq. 15-17. Complex values live in split real and imaginary
+/// planes; formats are in <see cref="LruFormats"/>. Every buffer is in the network's arena.
 /// </summary>
 /// <remarks>
-/// Rules differ only in the decay their traces use: online keeps the full sums (λ), spatial keeps none
-/// (decay 0, so e_λ = h_{t−1}, e_γ = B x_t, e_B = γ x_t^T), truncated keeps one transition
-/// (e_λ = h_{t−1} + λ h_{t−2}, and likewise for e_γ and e_B). Across layers every rule sends the error
-/// back through the current step only.
+/// The online rule credits λ, γ, B through the exact traces (decay λ). A backward pass without traces (spatial,
+/// and both passes of truncated) credits them through the immediate dependence recorded for that step:
+/// e_λ = h_{t−1}, e_γ = B x_t, e_B = γ x_tᵀ. The truncated rule runs a second pass through step t−1 that takes
+/// the adjoint carried from step t, conj(λ) ⊙ ∂L/∂h_t, as the float64 reference does.
 /// </remarks>
 internal sealed class QLruLayer
 {
@@ -27,25 +30,39 @@ internal sealed class QLruLayer
     private const int BxShift = WeightFrac + ActFrac - BxFrac;
     private const int YShift = WeightFrac;                          // Q12·Q11 = Q23 → Q11
     private const int BackShift = WeightFrac;                       // Q24·Q12 = Q36 → Q24
+    private const int LogToGrad = LogGradFrac - GradFrac;
 
     private readonly QKernels _k;
     private readonly LruRule _rule;
     private readonly LruTensors _t;
+    private readonly QLruBlock? _block;
+    private readonly QParameter _nuLog, _thetaLog, _gammaLog, _bRe, _bIm, _cRe, _cIm, _d;
+    private readonly QParameter[] _parameters;
+    private int _slot;
 
-    public QLruLayer(LruLayerSpec spec, LruRule rule, QKernels kernels, LruTensors tensors)
+    public QLruLayer(ArenaPlan plan, string prefix, LruLayerSpec spec, LruRule rule, QKernels kernels)
     {
-        if (spec.Block != LruBlockKind.LruOnly)
-        {
-            throw new NotSupportedException($"The fixed-point LRU runtime implements \"lru-only\" blocks; {spec.Block} is not available yet.");
-        }
-
+        Spec = spec;
         N = spec.N;
         H = spec.H;
         _rule = rule;
         _k = kernels;
-        _t = tensors;
-        Load(spec);
+        var logs = new ParameterFormats(LogFrac, LogFrac, GradFrac);
+        _nuLog = new QParameter(plan, prefix + ".nu_log", 1, N, logs, ArenaElement.Int32);
+        _thetaLog = new QParameter(plan, prefix + ".theta_log", 1, N, logs, ArenaElement.Int32);
+        _gammaLog = new QParameter(plan, prefix + ".gamma_log", 1, N, logs, ArenaElement.Int32);
+        _bRe = new QParameter(plan, prefix + ".B_re", N, H, ParameterFormats.Default);
+        _bIm = new QParameter(plan, prefix + ".B_im", N, H, ParameterFormats.Default);
+        _cRe = new QParameter(plan, prefix + ".C_re", H, N, ParameterFormats.Default);
+        _cIm = new QParameter(plan, prefix + ".C_im", H, N, ParameterFormats.Default);
+        _d = new QParameter(plan, prefix + ".D", 1, H, ParameterFormats.Default);
+        int records = rule == LruRule.Truncated ? 2 : 1;
+        _t = new LruTensors(plan, prefix, N, H, records);
+        _block = spec.Block == LruBlockKind.LruOnly ? null : new QLruBlock(plan, prefix, spec, kernels, records);
+        _parameters = [_nuLog, _thetaLog, _gammaLog, _bRe, _bIm, _cRe, _cIm, _d, .. _block?.Parameters ?? []];
     }
+
+    public LruLayerSpec Spec { get; }
 
     public int N { get; }
 
@@ -53,294 +70,281 @@ internal sealed class QLruLayer
 
     public LruTensors Tensors => _t;
 
-    /// <summary>Saturated elements of the state and traces since creation.</summary>
-    public long StateSaturations { get; private set; }
+    /// <summary>Every trainable tensor, in the float64 reference's report order.</summary>
+    public IReadOnlyList<QParameter> Parameters => _parameters;
 
-    /// <summary>Saturated elements of the gradient sums and errors since creation.</summary>
-    public long GradientSaturations { get; private set; }
+    private Arena Arena => _t.Arena;
 
-    /// <summary>Recomputes the int16 forward weights and λ, γ from the masters (after every update).</summary>
+    /// <summary>Binds the layer to the allocated arena and loads the spec's parameters (config time).</summary>
+    public void Bind(Arena arena)
+    {
+        _t.Bind(arena);
+        _block?.Bind(arena);
+        LruLayerSpec spec = Spec;
+        _nuLog.Load(arena, spec.NuLog);
+        _thetaLog.Load(arena, spec.ThetaLog);
+        _gammaLog.Load(arena, spec.GammaLog);
+        _bRe.Load(arena, spec.BRe);
+        _bIm.Load(arena, spec.BIm);
+        _cRe.Load(arena, spec.CRe);
+        _cIm.Load(arena, spec.CIm);
+        _d.Load(arena, spec.D);
+        Refresh();
+    }
+
+    /// <summary>Recomputes λ, γ and the cached exponentials from the log parameters (after every update).</summary>
     public void Refresh()
     {
         LruTensors t = _t;
+        ReadOnlySpan<int> nu = Arena.Int32(_nuLog.Value), theta = Arena.Int32(_thetaLog.Value), gammaLog = Arena.Int32(_gammaLog.Value);
+        Span<int> lre = t.LambdaRe, lim = t.LambdaIm, gamma = t.Gamma, expNu = t.ExpNu, expTheta = t.ExpTheta;
         for (int n = 0; n < N; n++)
         {
-            LruEigenvalues.Compute(t.NuLog[n], t.ThetaLog[n], t.GammaLog[n],
-                out t.LambdaRe[n], out t.LambdaIm[n], out t.Gamma[n], out t.ExpNu[n], out t.ExpTheta[n]);
+            LruEigenvalues.Compute(nu[n], theta[n], gammaLog[n], out lre[n], out lim[n], out gamma[n], out expNu[n], out expTheta[n]);
         }
-
-        Narrow(t.BReMaster, t.BRe);
-        Narrow(t.BImMaster, t.BIm);
-        Narrow(t.CReMaster, t.CRe);
-        Narrow(t.CImMaster, t.CIm);
-        Narrow(t.DMaster, t.D);
     }
 
-    /// <summary>Advances the state by one step and writes y_t (Q11).</summary>
-    public void Forward(ReadOnlySpan<short> x, Span<short> y)
+    /// <summary>Advances the state by one step and writes the layer output (Q11).</summary>
+    public void Forward(ReadOnlySpan<short> x, Span<short> output)
     {
         LruTensors t = _t;
-        if (_rule == LruRule.Truncated)
-        {
-            t.X.CopyTo(t.XPrev, 0);
-        }
-
-        x.CopyTo(t.X);
-        _k.MatVec(t.BRe, N, H, x, BxShift, t.BxRe);
-        _k.MatVec(t.BIm, N, H, x, BxShift, t.BxIm);
+        Arena a = Arena;
+        _slot = (_slot + 1) % t.RecordCount;
+        LruStepRecord r = t.Record(_slot);
+        x.CopyTo(r.X(a));
+        Span<int> bxRe = r.BxRe(a), bxIm = r.BxIm(a), uRe = t.URe, uIm = t.UIm, gamma = t.Gamma;
+        _k.MatVec(a.Int16(_bRe.Value), N, H, x, BxShift, bxRe);
+        _k.MatVec(a.Int16(_bIm.Value), N, H, x, BxShift, bxIm);
         for (int n = 0; n < N; n++)
         {
-            t.URe[n] = QMath.MulShiftRound(t.Gamma[n], t.BxRe[n], GammaFrac);
-            t.UIm[n] = QMath.MulShiftRound(t.Gamma[n], t.BxIm[n], GammaFrac);
+            uRe[n] = QMath.MulShiftRound(gamma[n], bxRe[n], GammaFrac);
+            uIm[n] = QMath.MulShiftRound(gamma[n], bxIm[n], GammaFrac);
         }
 
-        int sat = UpdateStateTraces();
-        sat += _k.ComplexDiagonalRecurrence(t.LambdaRe, t.LambdaIm, LambdaFrac, t.HRe, t.HIm, t.URe, t.UIm, 0);
-        StateSaturations += sat;
+        t.HRe.CopyTo(r.HPrevRe(a));
+        t.HIm.CopyTo(r.HPrevIm(a));
+        int sat = 0;
+        if (_rule == LruRule.Online)
+        {
+            // e_λ takes h_{t−1}, so it moves before h does (seed 004 Eq. 12); e_γ takes B x_t (Eq. 13).
+            sat += _k.ComplexDiagonalRecurrence(t.LambdaRe, t.LambdaIm, LambdaFrac, t.ELambdaRe, t.ELambdaIm, t.HRe, t.HIm, HToELambda);
+            sat += _k.ComplexDiagonalRecurrence(t.LambdaRe, t.LambdaIm, LambdaFrac, t.EGammaRe, t.EGammaIm, bxRe, bxIm, BxToEGamma);
+        }
+
+        sat += _k.ComplexDiagonalRecurrence(t.LambdaRe, t.LambdaIm, LambdaFrac, t.HRe, t.HIm, uRe, uIm, 0);
+        a.CountSaturations(t.StateSlot, sat);
+        t.HRe.CopyTo(r.HRe(a));
+        t.HIm.CopyTo(r.HIm(a));
         _k.NarrowRound(t.HRe, HToAct, t.HqRe);
         _k.NarrowRound(t.HIm, HToAct, t.HqIm);
-        _k.MatVec(t.CRe, H, N, t.HqRe, 0, t.YRe);
-        _k.MatVec(t.CIm, H, N, t.HqIm, 0, t.YIm);
+        _k.MatVec(a.Int16(_cRe.Value), H, N, t.HqRe, 0, t.YRe);
+        _k.MatVec(a.Int16(_cIm.Value), H, N, t.HqIm, 0, t.YIm);
+        Span<short> y = _block is null ? output : t.YLru;
+        ReadOnlySpan<int> yRe = t.YRe, yIm = t.YIm;
+        ReadOnlySpan<short> d = a.Int16(_d.Value);
         for (int k = 0; k < H; k++)
         {
-            long sum = (long)t.YRe[k] - t.YIm[k] + (t.D[k] * x[k]);
+            long sum = (long)yRe[k] - yIm[k] + (d[k] * x[k]);
             y[k] = QMath.SaturateToInt16(QMath.ShiftRightRound(sum, YShift));
         }
+
+        _block?.Forward(_slot, x, y, output);
     }
 
     /// <summary>
-    /// Takes dL/dy_t (Q24), accumulates this step's gradients and, when <paramref name="dx"/> is not empty,
-    /// writes dL/dx_t through the current step (Q24).
+    /// Takes dL/d(output) (Q24) at the current step, or at the previous one when <paramref name="previous"/>
+    /// (truncated rule, with the adjoint carried from the current step added to ∂L/∂h). Accumulates the
+    /// gradients, writes the carry conj(λ) ⊙ ∂L/∂h when <paramref name="writeCarry"/>, and, when
+    /// <paramref name="dx"/> is not empty, dL/dx through that step only (Q24).
     /// </summary>
-    public void Backward(ReadOnlySpan<int> dy, Span<int> dx)
+    public void Backward(ReadOnlySpan<int> dOut, bool previous, bool writeCarry, Span<int> dx)
     {
         LruTensors t = _t;
-        ErrorToState(dy);
-        long sat = AccumulateReadout(dy);
-        for (int n = 0; n < N; n++)
+        Arena a = Arena;
+        int slot = previous ? (_slot + t.RecordCount - 1) % t.RecordCount : _slot;
+        LruStepRecord r = t.Record(slot);
+        ReadOnlySpan<int> dy = dOut;
+        if (_block is not null)
         {
-            long gr = t.GRe[n], gi = t.GIm[n];
-            t.GradLambdaRe[n] += (gr * t.ELambdaRe[n]) + (gi * t.ELambdaIm[n]);
-            t.GradLambdaIm[n] += (gr * t.ELambdaIm[n]) - (gi * t.ELambdaRe[n]);
-            t.GradGamma[n] += (gr * t.EGammaRe[n]) + (gi * t.EGammaIm[n]);
+            _block.Backward(slot, dOut, t.Dy, dx);
+            dy = t.Dy;
+        }
+        else
+        {
+            dx.Clear();
         }
 
-        ReadOnlySpan<int> decayRe = _rule == LruRule.Online ? t.LambdaRe : t.Zero;
-        ReadOnlySpan<int> decayIm = _rule == LruRule.Online ? t.LambdaIm : t.Zero;
-        if (_rule == LruRule.Truncated)
+        ErrorToState(dy, previous);
+        long sat = AccumulateReadout(dy, r);
+        bool traces = _rule == LruRule.Online;
+        if (!traces)
         {
-            sat += _k.ComplexTraceUpdate(t.EBRe, t.EBIm, N, H, t.Zero, t.Zero, LambdaFrac, t.Gamma, t.XPrev, XToEB);
-            decayRe = t.LambdaRe;
-            decayIm = t.LambdaIm;
+            // The immediate dependence: e_λ = h_{t−1}, e_γ = B x_t (the recurrence with zero decay rescales them).
+            _k.ComplexDiagonalRecurrence(t.Zero, t.Zero, LambdaFrac, t.ELambdaRe, t.ELambdaIm, r.HPrevRe(a), r.HPrevIm(a), HToELambda);
+            _k.ComplexDiagonalRecurrence(t.Zero, t.Zero, LambdaFrac, t.EGammaRe, t.EGammaIm, r.BxRe(a), r.BxIm(a), BxToEGamma);
         }
 
-        sat += _k.ComplexTraceUpdateAccumulate(
-            t.EBRe, t.EBIm, N, H, decayRe, decayIm, LambdaFrac, t.Gamma, t.X, XToEB, t.GRe, t.GIm, GToGrad, t.GradBRe, t.GradBIm);
-        GradientSaturations += sat;
+        AccumulateEigenvalueSums();
+        ReadOnlySpan<int> decayRe = traces ? t.LambdaRe : t.Zero, decayIm = traces ? t.LambdaIm : t.Zero;
+        sat += _k.ComplexTraceUpdateAccumulate(t.EBRe, t.EBIm, N, H, decayRe, decayIm, LambdaFrac, t.Gamma, r.X(a), XToEB,
+            t.GRe, t.GIm, GToGrad, a.Int32(_bRe.Gradient), a.Int32(_bIm.Gradient));
+        a.CountSaturations(t.GradientSlot, (int)sat);
+        if (writeCarry)
+        {
+            Carry();
+        }
+
         if (!dx.IsEmpty)
         {
             ErrorToInput(dy, dx);
         }
     }
 
-    /// <summary>One SGD step on every master (learning rate 2^-shift), then λ, γ and the forward weights are recomputed.</summary>
-    public void Update(int shift)
+    /// <summary>
+    /// Moves the λ and γ gradient sums through the chain rule (seed 004 A.1 Eq. 11) into the log parameters'
+    /// gradients and restarts the sums. Before every update and every export; allocates nothing.
+    /// </summary>
+    public void FoldEigenvalueGradients()
     {
         LruTensors t = _t;
+        Arena a = Arena;
+        Span<int> gNu = a.Int32(_nuLog.Gradient), gTheta = a.Int32(_thetaLog.Gradient), gGamma = a.Int32(_gammaLog.Gradient);
         for (int n = 0; n < N; n++)
         {
             LruEigenvalues.ChainRule(t.GradLambdaRe[n], t.GradLambdaIm[n], t.GradGamma[n], t.LambdaRe[n], t.LambdaIm[n], t.Gamma[n],
                 t.ExpNu[n], t.ExpTheta[n], out long dNu, out long dTheta, out long dGamma);
-            t.NuLog[n] = LruUpdate.Apply(t.NuLog[n], dNu, shift);
-            t.ThetaLog[n] = LruUpdate.Apply(t.ThetaLog[n], dTheta, shift);
-            t.GammaLog[n] = LruUpdate.Apply(t.GammaLog[n], dGamma, shift);
+            gNu[n] = QMath.SaturateToInt32(gNu[n] + QMath.ShiftRightRound(dNu, LogToGrad));
+            gTheta[n] = QMath.SaturateToInt32(gTheta[n] + QMath.ShiftRightRound(dTheta, LogToGrad));
+            gGamma[n] = QMath.SaturateToInt32(gGamma[n] + QMath.ShiftRightRound(dGamma, LogToGrad));
         }
 
-        LruUpdate.Apply(t.BReMaster, t.GradBRe, shift);
-        LruUpdate.Apply(t.BImMaster, t.GradBIm, shift);
-        LruUpdate.Apply(t.CReMaster, t.GradCRe, shift);
-        LruUpdate.Apply(t.CImMaster, t.GradCIm, shift);
-        LruUpdate.Apply(t.DMaster, t.GradD, shift);
-        Array.Clear(t.GradLambdaRe);
-        Array.Clear(t.GradLambdaIm);
-        Array.Clear(t.GradGamma);
-        Refresh();
+        t.ClearSums();
     }
 
-    /// <summary>Zeroes the state and traces (a new sequence).</summary>
-    public void ResetState() => _t.ClearState();
-
-    /// <summary>Zeroes the gradient sums (after an update).</summary>
-    public void ResetGradients() => _t.ClearGradients();
-
-    /// <summary>The accumulated gradients in real units, named like the float64 reference (export only).</summary>
-    public void Export(Gradients.GradientReport report, string prefix)
+    /// <summary>Zeroes the state, traces and step records (a new sequence).</summary>
+    public void ResetState()
     {
-        LruTensors t = _t;
-        var nu = new double[N];
-        var theta = new double[N];
-        var gamma = new double[N];
-        for (int n = 0; n < N; n++)
+        _t.ClearState();
+        _block?.ClearState();
+    }
+
+    /// <summary>Zeroes every gradient of the layer. Allocates nothing.</summary>
+    public void ClearGradients()
+    {
+        _t.ClearSums();
+        foreach (QParameter p in _parameters)
         {
-            LruEigenvalues.ChainRule(t.GradLambdaRe[n], t.GradLambdaIm[n], t.GradGamma[n], t.LambdaRe[n], t.LambdaIm[n], t.Gamma[n],
-                t.ExpNu[n], t.ExpTheta[n], out long dNu, out long dTheta, out long dGamma);
-            nu[n] = ToDouble(dNu, LogGradFrac);
-            theta[n] = ToDouble(dTheta, LogGradFrac);
-            gamma[n] = ToDouble(dGamma, LogGradFrac);
+            p.ClearGradient(Arena);
         }
-
-        report.Add($"{prefix}.nu_log", nu);
-        report.Add($"{prefix}.theta_log", theta);
-        report.Add($"{prefix}.gamma_log", gamma);
-        report.Add($"{prefix}.B_re", Matrix(t.GradBRe, N, H));
-        report.Add($"{prefix}.B_im", Matrix(t.GradBIm, N, H));
-        report.Add($"{prefix}.C_re", Matrix(t.GradCRe, H, N));
-        report.Add($"{prefix}.C_im", Matrix(t.GradCIm, H, N));
-        report.Add($"{prefix}.D", t.GradD.Select(v => ToDouble(v, GradFrac)).ToArray());
     }
 
-    private int UpdateStateTraces()
+    /// <summary>g = ∂L/∂Re h + i ∂L/∂Im h = conj(C)^T dL/dy (Q24), plus the carried adjoint on a previous-step pass.</summary>
+    private void ErrorToState(ReadOnlySpan<int> dy, bool withCarry)
     {
         LruTensors t = _t;
-        int sat = 0;
-        if (_rule == LruRule.Truncated)
-        {
-            // One transition kept: e = λ·(previous step's term) + this step's term.
-            sat += _k.ComplexDiagonalRecurrence(t.Zero, t.Zero, LambdaFrac, t.ELambdaRe, t.ELambdaIm, t.HPrevRe, t.HPrevIm, HToELambda);
-            sat += _k.ComplexDiagonalRecurrence(t.Zero, t.Zero, LambdaFrac, t.EGammaRe, t.EGammaIm, t.BxPrevRe, t.BxPrevIm, BxToEGamma);
-            t.HRe.CopyTo(t.HPrevRe, 0);
-            t.HIm.CopyTo(t.HPrevIm, 0);
-            t.BxRe.CopyTo(t.BxPrevRe, 0);
-            t.BxIm.CopyTo(t.BxPrevIm, 0);
-        }
-
-        bool full = _rule != LruRule.Spatial;
-        ReadOnlySpan<int> re = full ? t.LambdaRe : t.Zero, im = full ? t.LambdaIm : t.Zero;
-        // e_λ takes h_{t−1}, so it moves before h does (seed 004 Eq. 12); e_γ takes B x_t (Eq. 13).
-        sat += _k.ComplexDiagonalRecurrence(re, im, LambdaFrac, t.ELambdaRe, t.ELambdaIm, t.HRe, t.HIm, HToELambda);
-        sat += _k.ComplexDiagonalRecurrence(re, im, LambdaFrac, t.EGammaRe, t.EGammaIm, t.BxRe, t.BxIm, BxToEGamma);
-        return sat;
-    }
-
-    /// <summary>g = ∂L/∂Re h + i ∂L/∂Im h = conj(C)^T dL/dy (Q24).</summary>
-    private void ErrorToState(ReadOnlySpan<int> dy)
-    {
-        LruTensors t = _t;
-        Array.Clear(t.AccRe);
-        Array.Clear(t.AccIm);
+        Span<long> accRe = t.AccRe, accIm = t.AccIm;
+        accRe.Clear();
+        accIm.Clear();
+        ReadOnlySpan<short> cRe = Arena.Int16(_cRe.Value), cIm = Arena.Int16(_cIm.Value);
         for (int k = 0; k < H; k++)
         {
             long d = dy[k];
-            ReadOnlySpan<short> cr = t.CRe.AsSpan(k * N, N), ci = t.CIm.AsSpan(k * N, N);
+            ReadOnlySpan<short> cr = cRe.Slice(k * N, N), ci = cIm.Slice(k * N, N);
             for (int n = 0; n < N; n++)
             {
-                t.AccRe[n] += d * cr[n];
-                t.AccIm[n] -= d * ci[n];
+                accRe[n] += d * cr[n];
+                accIm[n] -= d * ci[n];
             }
         }
 
+        Span<int> gRe = t.GRe, gIm = t.GIm;
+        ReadOnlySpan<int> carryRe = t.CarryRe, carryIm = t.CarryIm;
         for (int n = 0; n < N; n++)
         {
-            t.GRe[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(t.AccRe[n], BackShift));
-            t.GIm[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(t.AccIm[n], BackShift));
+            long cr = withCarry ? carryRe[n] : 0, ci = withCarry ? carryIm[n] : 0;
+            gRe[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(accRe[n], BackShift) + cr);
+            gIm[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(accIm[n], BackShift) + ci);
+        }
+    }
+
+    /// <summary>The adjoint reaching h_{t−1}: conj(λ) ⊙ g (Q24).</summary>
+    private void Carry()
+    {
+        LruTensors t = _t;
+        ReadOnlySpan<int> lre = t.LambdaRe, lim = t.LambdaIm, gRe = t.GRe, gIm = t.GIm;
+        Span<int> carryRe = t.CarryRe, carryIm = t.CarryIm;
+        for (int n = 0; n < N; n++)
+        {
+            long re = ((long)lre[n] * gRe[n]) + ((long)lim[n] * gIm[n]);
+            long im = ((long)lre[n] * gIm[n]) - ((long)lim[n] * gRe[n]);
+            carryRe[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(re, LambdaFrac));
+            carryIm[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(im, LambdaFrac));
+        }
+    }
+
+    /// <summary>Σ conj(e_λ) g and Σ Re(conj(e_γ) g), exact int64 sums (Q38 and Q40; seed 004 Eq. 15-16).</summary>
+    private void AccumulateEigenvalueSums()
+    {
+        LruTensors t = _t;
+        ReadOnlySpan<int> gRe = t.GRe, gIm = t.GIm, elr = t.ELambdaRe, eli = t.ELambdaIm, egr = t.EGammaRe, egi = t.EGammaIm;
+        Span<long> sumRe = t.GradLambdaRe, sumIm = t.GradLambdaIm, sumGamma = t.GradGamma;
+        for (int n = 0; n < N; n++)
+        {
+            long gr = gRe[n], gi = gIm[n];
+            sumRe[n] += (gr * elr[n]) + (gi * eli[n]);
+            sumIm[n] += (gr * eli[n]) - (gi * elr[n]);
+            sumGamma[n] += (gr * egr[n]) + (gi * egi[n]);
         }
     }
 
     /// <summary>dC += dy ⊗ conj(h) (Re plane dy·Re h, Im plane −dy·Im h); dD += dy ⊙ x.</summary>
-    private long AccumulateReadout(ReadOnlySpan<int> dy)
+    private long AccumulateReadout(ReadOnlySpan<int> dy, LruStepRecord r)
     {
-        LruTensors t = _t;
+        Arena a = Arena;
         long sat = 0;
+        ReadOnlySpan<int> hRe = r.HRe(a), hIm = r.HIm(a);
+        ReadOnlySpan<short> x = r.X(a);
+        Span<int> gradCRe = a.Int32(_cRe.Gradient), gradCIm = a.Int32(_cIm.Gradient), gradD = a.Int32(_d.Gradient);
         for (int k = 0; k < H; k++)
         {
             long d = dy[k];
-            Span<int> gr = t.GradCRe.AsSpan(k * N, N), gi = t.GradCIm.AsSpan(k * N, N);
+            Span<int> gr = gradCRe.Slice(k * N, N), gi = gradCIm.Slice(k * N, N);
             for (int n = 0; n < N; n++)
             {
-                gr[n] = Add(gr[n], QMath.ShiftRightRound(d * t.HRe[n], ErrorFrac + StateFrac - GradFrac), ref sat);
-                gi[n] = Add(gi[n], -QMath.ShiftRightRound(d * t.HIm[n], ErrorFrac + StateFrac - GradFrac), ref sat);
+                gr[n] = Add(gr[n], QMath.ShiftRightRound(d * hRe[n], ErrorFrac + StateFrac - GradFrac), ref sat);
+                gi[n] = Add(gi[n], -QMath.ShiftRightRound(d * hIm[n], ErrorFrac + StateFrac - GradFrac), ref sat);
             }
 
-            t.GradD[k] = Add(t.GradD[k], QMath.ShiftRightRound(d * t.X[k], ErrorFrac + ActFrac - GradFrac), ref sat);
+            gradD[k] = Add(gradD[k], QMath.ShiftRightRound(d * x[k], ErrorFrac + ActFrac - GradFrac), ref sat);
         }
 
         return sat;
     }
 
-    /// <summary>dL/dx_i = Σ_j γ_j (g_re,j B_re,ji + g_im,j B_im,ji) + D_i dL/dy_i (current step only).</summary>
+    /// <summary>dL/dx_i += Σ_j γ_j (g_re,j B_re,ji + g_im,j B_im,ji) + D_i dL/dy_i (this step only).</summary>
     private void ErrorToInput(ReadOnlySpan<int> dy, Span<int> dx)
     {
         LruTensors t = _t;
-        Array.Clear(t.AccX);
+        Span<long> acc = t.AccX;
+        acc.Clear();
+        ReadOnlySpan<int> gamma = t.Gamma, gRe = t.GRe, gIm = t.GIm;
+        ReadOnlySpan<short> bRe = Arena.Int16(_bRe.Value), bIm = Arena.Int16(_bIm.Value), d = Arena.Int16(_d.Value);
         for (int j = 0; j < N; j++)
         {
-            long ar = QMath.MulShiftRound(t.Gamma[j], t.GRe[j], GammaFrac);
-            long ai = QMath.MulShiftRound(t.Gamma[j], t.GIm[j], GammaFrac);
-            ReadOnlySpan<short> br = t.BRe.AsSpan(j * H, H), bi = t.BIm.AsSpan(j * H, H);
+            long ar = QMath.MulShiftRound(gamma[j], gRe[j], GammaFrac);
+            long ai = QMath.MulShiftRound(gamma[j], gIm[j], GammaFrac);
+            ReadOnlySpan<short> br = bRe.Slice(j * H, H), bi = bIm.Slice(j * H, H);
             for (int i = 0; i < H; i++)
             {
-                t.AccX[i] += (ar * br[i]) + (ai * bi[i]);
+                acc[i] += (ar * br[i]) + (ai * bi[i]);
             }
         }
 
         for (int i = 0; i < H; i++)
         {
-            long sum = t.AccX[i] + ((long)t.D[i] * dy[i]);
-            dx[i] = QMath.SaturateToInt32(QMath.ShiftRightRound(sum, BackShift));
+            long sum = acc[i] + ((long)d[i] * dy[i]);
+            dx[i] = QMath.SaturateToInt32(dx[i] + QMath.ShiftRightRound(sum, BackShift));
         }
-    }
-
-    private void Load(LruLayerSpec spec)
-    {
-        LruTensors t = _t;
-        for (int n = 0; n < N; n++)
-        {
-            t.NuLog[n] = ToInt32(spec.NuLog[n], LogFrac);
-            t.ThetaLog[n] = ToInt32(spec.ThetaLog[n], LogFrac);
-            t.GammaLog[n] = ToInt32(spec.GammaLog[n], LogFrac);
-        }
-
-        Fill(t.BReMaster, spec.BRe);
-        Fill(t.BImMaster, spec.BIm);
-        Fill(t.CReMaster, spec.CRe);
-        Fill(t.CImMaster, spec.CIm);
-        Fill(t.DMaster, [spec.D]);
-        Refresh();
-    }
-
-    private static void Fill(int[] master, double[][] rows)
-    {
-        int i = 0;
-        foreach (double[] row in rows)
-        {
-            foreach (double v in row)
-            {
-                master[i++] = ToInt32(v, MasterFrac);
-            }
-        }
-    }
-
-    private static void Narrow(int[] master, short[] weights)
-    {
-        for (int i = 0; i < master.Length; i++)
-        {
-            weights[i] = QMath.NarrowRound(master[i], MasterFrac - WeightFrac);
-        }
-    }
-
-    private static double[][] Matrix(int[] raw, int rows, int cols)
-    {
-        var m = new double[rows][];
-        for (int r = 0; r < rows; r++)
-        {
-            m[r] = new double[cols];
-            for (int c = 0; c < cols; c++)
-            {
-                m[r][c] = ToDouble(raw[(r * cols) + c], GradFrac);
-            }
-        }
-
-        return m;
     }
 
     private static int Add(int acc, long delta, ref long saturated)

@@ -1,4 +1,7 @@
+using OnlineLearning.Core.Gradients;
+using OnlineLearning.Core.Memory;
 using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Training;
 using OnlineLearning.Numerics;
 using OnlineLearning.Numerics.Kernels;
 
@@ -7,203 +10,317 @@ using static OnlineLearning.Core.Lru.LruFormats;
 namespace OnlineLearning.Core.Lru;
 
 /// <summary>
-/// A stack of fixed-point LRU layers between an optional linear encoder and decoder, learning online at every
-/// step with a local loss (seed 004 3.2): forward through the stack, the loss error backpropagated through the
-/// current step only, each layer's sensitivities combined with its error. <see cref="Step"/> is integer-only
-/// and allocates nothing.
+/// A stack of fixed-point LRU layers between an optional linear encoder and decoder (<see cref="QDense"/>),
+/// learning online at every step with a local loss (seed 004 3.2): forward through the stack, the loss error
+/// backpropagated through the current step (and, for the truncated rule, once more through the previous one),
+/// each layer's sensitivities combined with its error. Every buffer lives in one <see cref="Memory.Arena"/>;
+/// updates go through the shared <see cref="QSgd"/>. <see cref="Step"/> is integer-only and allocates nothing.
 /// </summary>
 public sealed class QLruNetwork
 {
     private readonly QKernels _k;
     private readonly QLruLayer[] _layers;
-    private readonly QLinear? _encoder;
-    private readonly QLinear? _decoder;
-    private readonly short[][] _act;      // _act[l]: input of layer l (Q11); _act[L]: stack output
-    private readonly int[][] _err;        // _err[l]: dL/d_act[l] (Q24)
-    private readonly int[] _out;          // ŷ in Q24
-    private readonly int[] _dOut;
-    private readonly short[] _input;
-    private readonly QLruOptions _options;
-    private int _sinceUpdate;
+    private readonly QDense? _encoder;
+    private readonly QDense? _decoder;
+    private readonly QSgd _optimizer;
+    private readonly ArenaTensor[] _act;      // _act[l]: input of layer l (Q11); _act[L]: stack output
+    private readonly ArenaTensor[] _err;      // _err[l]: dL/d_act[l] (Q24)
+    private readonly ArenaTensor[] _inputs;   // the input at this step and (truncated) the one before
+    private readonly ArenaTensor _encoded, _output, _dOut, _target, _expScratch;
+    private readonly int _errorSlot;
+    private readonly bool _truncated;
+    private UpdateClock _clock;
+    private int _inputSlot;
+    private bool _hasPrevious;
 
     private QLruNetwork(LruSpec spec, QLruOptions options)
     {
+        Spec = spec;
+        Options = options;
+        _k = options.Kernels ?? Backends.Current;
+        _truncated = options.Rule == LruRule.Truncated;
+        int h = spec.Width;
+        Plan = new ArenaPlan();
+        _inputs = Enumerable.Range(0, _truncated ? 2 : 1)
+            .Select(i => Plan.Add($"input[{i}]", ArenaElement.Int16, ActFrac, spec.Inputs)).ToArray();
+        _encoder = spec.Encoder is null ? null : new QDense(Plan, "encoder", h, spec.Inputs, ParameterFormats.Default);
+        _encoded = Plan.Add("encoder.out", ArenaElement.Int32, ActFrac, h);
+        _layers = spec.Layers.Select((l, i) => new QLruLayer(Plan, $"layers[{i}]", l, options.Rule, _k)).ToArray();
+        _decoder = spec.Decoder is null ? null : new QDense(Plan, "decoder", spec.Outputs, h, ParameterFormats.Default);
+        _act = Enumerable.Range(0, _layers.Length + 1).Select(l => Plan.Add($"act[{l}]", ArenaElement.Int16, ActFrac, h)).ToArray();
+        _err = Enumerable.Range(0, _layers.Length + 1).Select(l => Plan.Add($"err[{l}]", ArenaElement.Int32, ErrorFrac, h)).ToArray();
+        _output = Plan.Add("output", ArenaElement.Int32, ErrorFrac, spec.Outputs);
+        _dOut = Plan.Add("output.error", ArenaElement.Int32, ErrorFrac, spec.Outputs);
+        _target = Plan.Add("target", ArenaElement.Int32, ErrorFrac, spec.Outputs);
+        _expScratch = Plan.Add("loss.exp", ArenaElement.Int32, 30, spec.Outputs);
+        _errorSlot = Plan.TrackSaturation(_dOut);
+        _optimizer = new QSgd(Plan, Parameters.Select(p => p.Parameter).ToArray(), options.Sgd);
+        Arena = Plan.Allocate();
+        _optimizer.Initialise(Arena);
+        _encoder?.Weights.Load(Arena, spec.Encoder!.W);
+        _decoder?.Weights.Load(Arena, spec.Decoder!.W);
+        foreach (QLruLayer layer in _layers)
+        {
+            layer.Bind(Arena);
+        }
+
+        _clock = new UpdateClock(options.Schedule);
+    }
+
+    public LruSpec Spec { get; }
+
+    public QLruOptions Options { get; }
+
+    /// <summary>The memory plan; <see cref="ArenaPlan.Describe"/> prints it.</summary>
+    public ArenaPlan Plan { get; }
+
+    /// <summary>The one block every weight, state, trace, gradient and scratch buffer lives in.</summary>
+    public Arena Arena { get; }
+
+    /// <summary>The last step's outputs ŷ in Q24.</summary>
+    public ReadOnlySpan<int> Output => Arena.Int32(_output);
+
+    /// <summary>Fractional bits of the loss <see cref="Step"/> returns: Q24 for MSE, Q16 for cross-entropy.</summary>
+    public int LossFracBits => Spec.Loss == LossKind.Mse ? ErrorFrac : QLosses.CrossEntropyFracBits;
+
+    /// <summary>Saturated state and trace elements, summed over layers.</summary>
+    public long StateSaturations => _layers.Sum(l => Arena.Saturations[l.Tensors.StateSlot] + Arena.Saturations[l.Tensors.TraceSlot]);
+
+    /// <summary>Saturated gradient-sum and error elements, summed over layers and the loss error.</summary>
+    public long GradientSaturations => _layers.Sum(l => Arena.Saturations[l.Tensors.GradientSlot]) + Arena.Saturations[_errorSlot];
+
+    internal IReadOnlyList<QLruLayer> Layers => _layers;
+
+    /// <summary>Every trainable tensor with the name the float64 reference reports its gradient under.</summary>
+    private IEnumerable<(string Name, QParameter Parameter)> Parameters
+    {
+        get
+        {
+            if (_encoder is not null)
+            {
+                yield return ("encoder.W", _encoder.Weights);
+            }
+
+            for (int l = 0; l < _layers.Length; l++)
+            {
+                IReadOnlyList<QParameter> ps = _layers[l].Parameters;
+                for (int i = 0; i < ps.Count; i++)
+                {
+                    string name = i < 8 ? ps[i].Name : $"layers[{l}].{QLruBlock.ReportNames[i - 8]}";
+                    yield return (name, ps[i]);
+                }
+            }
+
+            if (_decoder is not null)
+            {
+                yield return ("decoder.W", _decoder.Weights);
+            }
+        }
+    }
+
+    public static QLruNetwork Create(LruSpec spec, QLruOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
         if (options.Rule == LruRule.Bptt)
         {
             throw new ArgumentException("BPTT exists only as the float64 reference.", nameof(options));
         }
 
-        Spec = spec;
-        _options = options;
-        _k = options.Kernels ?? Backends.Current;
-        int h = spec.Width;
-        _encoder = spec.Encoder is null ? null : new QLinear(spec.Encoder.W);
-        _decoder = spec.Decoder is null ? null : new QLinear(spec.Decoder.W);
-        _layers = spec.Layers.Select(l => new QLruLayer(l, options.Rule, _k, new LruTensors(l.N, l.H))).ToArray();
-        _act = Enumerable.Range(0, _layers.Length + 1).Select(_ => new short[h]).ToArray();
-        _err = Enumerable.Range(0, _layers.Length + 1).Select(_ => new int[h]).ToArray();
-        _out = new int[spec.Outputs];
-        _dOut = new int[spec.Outputs];
-        _input = new short[spec.Inputs];
-    }
-
-    public LruSpec Spec { get; }
-
-    /// <summary>The last step's outputs ŷ in Q24.</summary>
-    public ReadOnlySpan<int> Output => _out;
-
-    /// <summary>Saturated state and trace elements, summed over layers.</summary>
-    public long StateSaturations => _layers.Sum(l => l.StateSaturations);
-
-    /// <summary>Saturated gradient elements, summed over layers.</summary>
-    public long GradientSaturations => _layers.Sum(l => l.GradientSaturations);
-
-    internal IReadOnlyList<QLruLayer> Layers => _layers;
-
-    public static QLruNetwork Create(LruSpec spec, QLruOptions options) => new(spec, options);
-
-    /// <summary>The buffers of this network in bytes per tensor, one line each, and the total.</summary>
-    public string Plan()
-    {
-        var lines = new List<string>();
-        long total = 0;
-        for (int l = 0; l < _layers.Length; l++)
+        if (spec.Layers.Count == 0 || spec.Layers.Any(l => l.H != spec.Width))
         {
-            foreach (var p in typeof(LruTensors).GetProperties())
-            {
-                if (p.GetValue(_layers[l].Tensors) is Array a)
-                {
-                    long bytes = (long)a.Length * (a is long[] ? 8 : a is short[] ? 2 : 4);
-                    total += bytes;
-                    lines.Add($"layers[{l}].{p.Name,-14} {bytes,10} B");
-                }
-            }
+            throw new ArgumentException("An LRU stack needs at least one layer, all of the stack's width.", nameof(spec));
         }
 
-        lines.Add($"total {total} B");
-        return string.Join(Environment.NewLine, lines);
+        return new QLruNetwork(spec, options);
     }
 
     /// <summary>
-    /// One online step: input in Q11, target in Q24 (MSE) or a Q24 probability row (CE). Returns the step's MSE
-    /// loss in Q32 (0 for CE, whose logarithm is left to export). Applies an update when the schedule says so.
+    /// One online step: input in Q11, target in Q24 (MSE) or a Q24 target row (CE). Returns the step's loss
+    /// (Q<see cref="LossFracBits"/>, reporting only). Applies an update when the schedule says so.
     /// </summary>
     public long Step(ReadOnlySpan<short> input, ReadOnlySpan<int> target)
     {
-        input.CopyTo(_input);
+        Arena a = Arena;
+        _inputSlot = (_inputSlot + 1) % _inputs.Length;
+        input.CopyTo(a.Int16(_inputs[_inputSlot]));
+        target.CopyTo(a.Int32(_target));
         Forward();
-        long loss = LossError(target);
+        long loss = LossError();
         Backward();
-        if (_options.LearningRateShift > 0 && ++_sinceUpdate >= _options.UpdateEvery)
+        _hasPrevious = true;
+        if (_clock.Step())
         {
-            _sinceUpdate = 0;
-            ApplyUpdate(_options.LearningRateShift);
+            ApplyUpdate();
         }
 
         return loss;
     }
 
-    /// <summary>Zeroes every state and trace (a new sequence); parameters and gradient sums are kept.</summary>
+    /// <summary>Zeroes every state, trace and step record (a new sequence); parameters and gradient sums are kept.</summary>
     public void ResetState()
     {
         foreach (QLruLayer layer in _layers)
         {
             layer.ResetState();
         }
+
+        _hasPrevious = false;
+        if (_clock.EndSequence())
+        {
+            ApplyUpdate();
+        }
     }
 
-    /// <summary>The gradient sums in real units, named like the float64 reference (export only).</summary>
-    public Gradients.GradientReport ExportGradients()
+    /// <summary>Zeroes every gradient accumulator. Allocates nothing.</summary>
+    public void ClearGradients()
     {
-        var report = new Gradients.GradientReport();
-        _encoder?.Export(report, "encoder.W");
-        for (int l = 0; l < _layers.Length; l++)
+        _encoder?.Weights.ClearGradient(Arena);
+        _decoder?.Weights.ClearGradient(Arena);
+        foreach (QLruLayer layer in _layers)
         {
-            _layers[l].Export(report, $"layers[{l}]");
+            layer.ClearGradients();
+        }
+    }
+
+    /// <summary>The gradient sums in real units, named and shaped like the float64 reference (export only).</summary>
+    public GradientReport ExportGradients()
+    {
+        foreach (QLruLayer layer in _layers)
+        {
+            layer.FoldEigenvalueGradients();
         }
 
-        _decoder?.Export(report, "decoder.W");
+        var report = new GradientReport();
+        foreach ((string name, QParameter p) in Parameters)
+        {
+            double[] flat = p.GradientToDouble(Arena);
+            if (p.Rows == 1)
+            {
+                report.Add(name, flat);
+            }
+            else
+            {
+                report.Add(name, Enumerable.Range(0, p.Rows).Select(r => flat.AsSpan(r * p.Cols, p.Cols).ToArray()).ToArray());
+            }
+        }
+
         return report;
     }
 
     private void Forward()
     {
+        Arena a = Arena;
+        Span<short> first = a.Int16(_act[0]);
+        ReadOnlySpan<short> input = a.Int16(_inputs[_inputSlot]);
         if (_encoder is null)
         {
-            _input.CopyTo(_act[0], 0);
+            input.CopyTo(first);
         }
         else
         {
-            _encoder.Forward(_k, _input, _act[0]);
+            Span<int> encoded = a.Int32(_encoded);
+            _encoder.Forward(_k, a, input, ActFrac, encoded, ActFrac);
+            for (int i = 0; i < first.Length; i++)
+            {
+                first[i] = QMath.SaturateToInt16(encoded[i]);
+            }
         }
 
         for (int l = 0; l < _layers.Length; l++)
         {
-            _layers[l].Forward(_act[l], _act[l + 1]);
+            _layers[l].Forward(a.Int16(_act[l]), a.Int16(_act[l + 1]));
         }
 
-        short[] last = _act[^1];
+        ReadOnlySpan<short> last = a.Int16(_act[^1]);
+        Span<int> output = a.Int32(_output);
         if (_decoder is null)
         {
-            for (int k = 0; k < _out.Length; k++)
+            for (int k = 0; k < output.Length; k++)
             {
-                _out[k] = last[k] << (ErrorFrac - ActFrac);
+                output[k] = last[k] << (ErrorFrac - ActFrac);
             }
         }
         else
         {
-            _decoder.ForwardWide(_k, last, _out);
+            // Q12·Q11 is exactly Q23; one more bit makes the Q24 output.
+            _decoder.Forward(_k, a, last, ActFrac, output, ErrorFrac - 1);
+            for (int k = 0; k < output.Length; k++)
+            {
+                output[k] = QMath.ShiftLeftSat(output[k], 1);
+            }
         }
     }
 
-    private long LossError(ReadOnlySpan<int> target)
+    private long LossError()
     {
+        Arena a = Arena;
+        ReadOnlySpan<int> output = a.Int32(_output), target = a.Int32(_target);
+        Span<int> error = a.Int32(_dOut);
         if (Spec.Loss == LossKind.CrossEntropy)
         {
-            QLruSoftmax.Error(_out, target, _dOut);
-            return 0;
+            return QLosses.SoftmaxCrossEntropy(output, ErrorFrac, target, ErrorFrac, error, ErrorFrac, a.Int32(_expScratch));
         }
 
-        long loss = 0;
-        for (int k = 0; k < _out.Length; k++)
-        {
-            int d = QMath.SubSat(_out[k], target[k]);
-            _dOut[k] = d;
-            loss += QMath.ShiftRightRound((long)d * d, 17);      // ½ d² in Q32
-        }
-
+        long loss = QLosses.MeanSquaredError(output, target, ErrorFrac, error, ErrorFrac, out int saturations);
+        a.CountSaturations(_errorSlot, saturations);
         return loss;
     }
 
     private void Backward()
     {
-        int[] top = _err[^1];
+        Arena a = Arena;
+        Span<int> top = a.Int32(_err[^1]);
+        ReadOnlySpan<int> dOut = a.Int32(_dOut);
         if (_decoder is null)
         {
-            _dOut.CopyTo(top, 0);
+            dOut.CopyTo(top);
         }
         else
         {
-            _decoder.Accumulate(_dOut, _act[^1]);
-            _decoder.Backward(_dOut, top);
+            _decoder.AccumulateGradient(a, dOut, ErrorFrac, a.Int16(_act[^1]), ActFrac);
+            top.Clear();
+            _decoder.BackwardAccumulate(a, dOut, ErrorFrac, top, ErrorFrac);
         }
 
+        bool second = _truncated && _hasPrevious;
+        BackwardStack(previous: false, writeCarry: second);
+        if (second)
+        {
+            // Truncated: E_t flows once more through step t−1 of the whole stack, starting from the carried
+            // adjoints (the decoder has no loss there).
+            a.Int32(_err[^1]).Clear();
+            BackwardStack(previous: true, writeCarry: false);
+        }
+    }
+
+    private void BackwardStack(bool previous, bool writeCarry)
+    {
+        Arena a = Arena;
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             bool needInput = l > 0 || _encoder is not null;
-            _layers[l].Backward(_err[l + 1], needInput ? _err[l] : Span<int>.Empty);
+            _layers[l].Backward(a.Int32(_err[l + 1]), previous, writeCarry, needInput ? a.Int32(_err[l]) : Span<int>.Empty);
         }
 
-        _encoder?.Accumulate(_err[0], _input);
+        if (_encoder is not null)
+        {
+            int slot = previous ? (_inputSlot + _inputs.Length - 1) % _inputs.Length : _inputSlot;
+            _encoder.AccumulateGradient(a, a.Int32(_err[0]), ErrorFrac, a.Int16(_inputs[slot]), ActFrac);
+        }
     }
 
-    private void ApplyUpdate(int shift)
+    private void ApplyUpdate()
     {
-        _encoder?.Update(shift);
-        _decoder?.Update(shift);
         foreach (QLruLayer layer in _layers)
         {
-            layer.Update(shift);
+            layer.FoldEigenvalueGradients();
+        }
+
+        _optimizer.Apply(Arena);
+        foreach (QLruLayer layer in _layers)
+        {
+            layer.Refresh();
         }
     }
 }

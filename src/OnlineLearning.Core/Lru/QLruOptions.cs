@@ -1,9 +1,10 @@
 using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Training;
 using OnlineLearning.Numerics.Kernels;
 
 namespace OnlineLearning.Core.Lru;
 
-/// <summary>How a fixed-point LRU network learns: the rule, the kernels, and the plain SGD step applied every K steps.</summary>
+/// <summary>How a fixed-point LRU network learns: the rule, the kernels, and the shared SGD and update schedule.</summary>
 public sealed record QLruOptions
 {
     public LruRule Rule { get; init; } = LruRule.Online;
@@ -11,9 +12,9 @@ public sealed record QLruOptions
     /// <summary>The kernels; null means <see cref="Backends.Current"/>.</summary>
     public QKernels? Kernels { get; init; }
 
-    /// <summary>Learning rate as a power of two: Δmaster = −grad · 2^-LearningRateShift. 0 disables updates.</summary>
-    public int LearningRateShift { get; init; }
+    /// <summary>When the summed gradients are applied; <see cref="UpdateSchedule.Never"/> (the default) only accumulates them.</summary>
+    public UpdateSchedule Schedule { get; init; } = UpdateSchedule.Never;
 
-    /// <summary>Apply the summed gradients every this many steps (1 = immediate).</summary>
-    public int UpdateEvery { get; init; } = 1;
+    /// <summary>The shared SGD (int32 masters, stochastic rounding).</summary>
+    public SgdOptions Sgd { get; init; } = new();
 }

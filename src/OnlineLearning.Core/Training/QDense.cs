@@ -71,4 +71,56 @@ public sealed class QDense
         int shift = deltaFrac + xFrac - Weights.Formats.GradientFracBits;
         OuterProduct.Accumulate(kernels, delta, x, shift, arena.Int32(Weights.Gradient), arena.Int16(_scratch));
     }
+
+    /// <summary>
+    /// δ_in += Wᵀ δ for int32 errors (deep stacks whose small errors an int16 δ would round away): exact int64
+    /// sums, one rounding to Q(deltaInFrac), saturating int32. Returns the number of saturated elements.
+    /// </summary>
+    public int BackwardAccumulate(Arena arena, ReadOnlySpan<int> delta, int deltaFrac, Span<int> deltaIn, int deltaInFrac)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        Shapes.SameLength(delta.Length, Outputs);
+        Shapes.SameLength(deltaIn.Length, Inputs);
+        ReadOnlySpan<short> w = arena.Int16(Weights.Value);
+        int shift = WeightFrac + deltaFrac - deltaInFrac;
+        int saturations = 0;
+        for (int j = 0; j < Inputs; j++)
+        {
+            long sum = 0;
+            for (int i = 0; i < Outputs; i++)
+            {
+                sum += (long)w[(i * Inputs) + j] * delta[i];
+            }
+
+            long total = deltaIn[j] + QMath.ShiftRightRound(sum, shift);
+            deltaIn[j] = QMath.SaturateToInt32(total);
+            saturations += deltaIn[j] == total ? 0 : 1;
+        }
+
+        return saturations;
+    }
+
+    /// <summary>dE/dW += δ ⊗ x for int32 errors, each product rounded once into the gradient format (saturating).</summary>
+    public void AccumulateGradient(Arena arena, ReadOnlySpan<int> delta, int deltaFrac, ReadOnlySpan<short> x, int xFrac)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        Shapes.SameLength(delta.Length, Outputs);
+        Shapes.SameLength(x.Length, Inputs);
+        Span<int> g = arena.Int32(Weights.Gradient);
+        int shift = deltaFrac + xFrac - Weights.Formats.GradientFracBits;
+        for (int i = 0; i < Outputs; i++)
+        {
+            long d = delta[i];
+            if (d == 0)
+            {
+                continue;
+            }
+
+            Span<int> row = g.Slice(i * Inputs, Inputs);
+            for (int j = 0; j < Inputs; j++)
+            {
+                row[j] = QMath.SaturateToInt32(row[j] + QMath.ShiftRightRound(d * x[j], shift));
+            }
+        }
+    }
 }

@@ -51,21 +51,7 @@ public static class QLosses
         ArgumentOutOfRangeException.ThrowIfNegative(label);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(label, logits.Length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(errorFracBits, 15);
-        int max = int.MinValue;
-        foreach (int o in logits)
-        {
-            max = Math.Max(max, o);
-        }
-
-        // exp(o − max) in Q30; each is in (0, 1], so the sum fits easily in int64.
-        long sum = 0;
-        for (int i = 0; i < logits.Length; i++)
-        {
-            long diff = (long)logits[i] - max;
-            int xQ16 = QMath.SaturateToInt32(fracBits <= 16 ? diff << (16 - fracBits) : diff >> (fracBits - 16));
-            scratch[i] = QFunctions.Exp(xQ16, 30);
-            sum += scratch[i];
-        }
+        long sum = ExpShifted(logits, fracBits, scratch, out int max);
 
         for (int i = 0; i < logits.Length; i++)
         {
@@ -90,20 +76,7 @@ public static class QLosses
         Shapes.SameLength(logits.Length, target.Length, error.Length);
         Shapes.SameLength(logits.Length, scratch.Length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(errorFracBits, 15);
-        int max = int.MinValue;
-        foreach (int o in logits)
-        {
-            max = Math.Max(max, o);
-        }
-
-        long sum = 0;
-        for (int i = 0; i < logits.Length; i++)
-        {
-            long diff = (long)logits[i] - max;
-            int xQ16 = QMath.SaturateToInt32(fracBits <= 16 ? diff << (16 - fracBits) : diff >> (fracBits - 16));
-            scratch[i] = QFunctions.Exp(xQ16, 30);
-            sum += scratch[i];
-        }
+        long sum = ExpShifted(logits, fracBits, scratch, out int max);
 
         long logSum = QLog.Ln(sum, 30);
         long loss = 0;
@@ -112,6 +85,64 @@ public static class QLosses
             long p = (((long)scratch[i] << errorFracBits) + (sum >> 1)) / sum;
             long t = Rescale(target[i], targetFracBits, errorFracBits);
             error[i] = QMath.SaturateToInt16(p - t);
+            if (target[i] != 0)
+            {
+                long nll = logSum + Rescale((long)max - logits[i], fracBits, CrossEntropyFracBits);
+                loss += QMath.ShiftRightRound(nll * target[i], targetFracBits);
+            }
+        }
+
+        return loss;
+    }
+
+    /// <summary>
+    /// Per-step MSE with int32 errors (for deep stacks whose small errors int16 would round away):
+    /// E = ½ Σ (output − target)², output and target in Q(fracBits), error = output − target in
+    /// Q(errorFracBits), saturated to int32. Returns E in Q(fracBits).
+    /// </summary>
+    public static long MeanSquaredError(
+        ReadOnlySpan<int> output, ReadOnlySpan<int> target, int fracBits, Span<int> error, int errorFracBits, out int saturations)
+    {
+        Shapes.SameLength(output.Length, target.Length, error.Length);
+        long sum = 0;
+        saturations = 0;
+        for (int i = 0; i < output.Length; i++)
+        {
+            long e = Math.Clamp((long)output[i] - target[i], int.MinValue, int.MaxValue);
+            sum += QMath.ShiftRightRound(e * e, fracBits + 1);
+            long scaled = Rescale(e, fracBits, errorFracBits);
+            error[i] = QMath.SaturateToInt32(scaled);
+            saturations += error[i] == scaled ? 0 : 1;
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Softmax cross-entropy against a target row t in Q(targetFracBits) with int32 errors:
+    /// E = Σ_i t_i (ln Σ exp(o) − o_i), error = softmax(o) · Σt − t in Q(errorFracBits ≤ 30), the exact
+    /// gradient also for a target whose mass is not 1. Returns E in Q16.
+    /// </summary>
+    public static long SoftmaxCrossEntropy(
+        ReadOnlySpan<int> logits, int fracBits, ReadOnlySpan<int> target, int targetFracBits, Span<int> error, int errorFracBits, Span<int> scratch)
+    {
+        Shapes.SameLength(logits.Length, target.Length, error.Length);
+        Shapes.SameLength(logits.Length, scratch.Length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(errorFracBits, 30);
+        long sum = ExpShifted(logits, fracBits, scratch, out int max);
+        long mass = 0;
+        foreach (int t in target)
+        {
+            mass += t;
+        }
+
+        long logSum = QLog.Ln(sum, 30);
+        long loss = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            long p = (((long)scratch[i] << errorFracBits) + (sum >> 1)) / sum;
+            long t = Rescale(target[i], targetFracBits, errorFracBits);
+            error[i] = QMath.SaturateToInt32(QMath.ShiftRightRound(p * mass, targetFracBits) - t);
             if (target[i] != 0)
             {
                 long nll = logSum + Rescale((long)max - logits[i], fracBits, CrossEntropyFracBits);
@@ -135,6 +166,27 @@ public static class QLosses
         }
 
         return best;
+    }
+
+    // exp(o − max) in Q30 into scratch; each is in (0, 1], so the sum fits easily in int64.
+    private static long ExpShifted(ReadOnlySpan<int> logits, int fracBits, Span<int> scratch, out int max)
+    {
+        max = int.MinValue;
+        foreach (int o in logits)
+        {
+            max = Math.Max(max, o);
+        }
+
+        long sum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            long diff = (long)logits[i] - max;
+            int xQ16 = QMath.SaturateToInt32(fracBits <= 16 ? diff << (16 - fracBits) : diff >> (fracBits - 16));
+            scratch[i] = QFunctions.Exp(xQ16, 30);
+            sum += scratch[i];
+        }
+
+        return sum;
     }
 
     private static long Rescale(long value, int fromFrac, int toFrac) =>

@@ -12,11 +12,18 @@ public readonly record struct ParameterFormats(int ValueFracBits, int MasterFrac
 /// <summary>
 /// A trainable tensor in an arena: the int16 values the step path reads, the wide int32 master copy the
 /// optimiser updates (so small updates accumulate instead of vanishing), the int32 gradient accumulator,
-/// and, with momentum, an int32 velocity. Row-major [Rows][Cols].
+/// and, with momentum, an int32 velocity. Row-major [Rows][Cols]. Parameters that feed a wide computation
+/// (the LRU's log-parametrised eigenvalues) may hold int32 values instead (<see cref="ValueElement"/>).
 /// </summary>
 public sealed class QParameter
 {
     public QParameter(ArenaPlan plan, string name, int rows, int cols, ParameterFormats formats, bool momentum = false)
+        : this(plan, name, rows, cols, formats, ArenaElement.Int16, momentum)
+    {
+    }
+
+    /// <summary>A parameter whose working values are <paramref name="valueElement"/> (int16 or int32).</summary>
+    public QParameter(ArenaPlan plan, string name, int rows, int cols, ParameterFormats formats, ArenaElement valueElement, bool momentum = false)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (formats.MasterFracBits < formats.ValueFracBits)
@@ -24,12 +31,18 @@ public sealed class QParameter
             throw new ArgumentException("The master copy needs at least as many fractional bits as the values.", nameof(formats));
         }
 
+        if (valueElement is not (ArenaElement.Int16 or ArenaElement.Int32))
+        {
+            throw new ArgumentOutOfRangeException(nameof(valueElement), valueElement, "Parameter values are int16 or int32.");
+        }
+
         Name = name;
         Rows = rows;
         Cols = cols;
         Formats = formats;
         int count = rows * cols;
-        Value = plan.Add(name, ArenaElement.Int16, formats.ValueFracBits, count);
+        ValueElement = valueElement;
+        Value = plan.Add(name, valueElement, formats.ValueFracBits, count);
         Master = plan.Add(name + ".master", ArenaElement.Int32, formats.MasterFracBits, count);
         Gradient = plan.Add(name + ".grad", ArenaElement.Int32, formats.GradientFracBits, count);
         Velocity = momentum ? plan.Add(name + ".velocity", ArenaElement.Int32, formats.GradientFracBits, count) : null;
@@ -46,6 +59,9 @@ public sealed class QParameter
     public int Count => Rows * Cols;
 
     public ParameterFormats Formats { get; }
+
+    /// <summary>Storage of <see cref="Value"/>: int16 (the default) or int32.</summary>
+    public ArenaElement ValueElement { get; }
 
     public ArenaTensor Value { get; }
 
@@ -71,15 +87,43 @@ public sealed class QParameter
         }
 
         var master = arena.Int32(Master);
-        var value = arena.Int16(Value);
         double scale = Math.ScaleB(1.0, Formats.MasterFracBits);
-        int shift = Formats.MasterFracBits - Formats.ValueFracBits;
         for (int i = 0; i < values.Length; i++)
         {
             double m = Math.Round(values[i] * scale);
             master[i] = (int)Math.Clamp(m, int.MinValue, int.MaxValue);
-            value[i] = Numerics.QMath.NarrowRound(master[i], shift);
         }
+
+        Refresh(arena);
+    }
+
+    /// <summary>Recomputes the working values from the masters (round to nearest, saturated). Returns the saturations.</summary>
+    public int Refresh(Arena arena)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        ReadOnlySpan<int> master = arena.Int32(Master);
+        int shift = Formats.MasterFracBits - Formats.ValueFracBits;
+        int saturations = 0;
+        if (ValueElement == ArenaElement.Int32)
+        {
+            var wide = arena.Int32(Value);
+            for (int i = 0; i < master.Length; i++)
+            {
+                wide[i] = Numerics.QMath.ShiftRightRound(master[i], shift);
+            }
+
+            return 0;
+        }
+
+        var value = arena.Int16(Value);
+        for (int i = 0; i < master.Length; i++)
+        {
+            int narrowed = Numerics.QMath.ShiftRightRound(master[i], shift);
+            saturations += narrowed is > short.MaxValue or < short.MinValue ? 1 : 0;
+            value[i] = Numerics.QMath.SaturateToInt16(narrowed);
+        }
+
+        return saturations;
     }
 
     /// <summary>Loads a [rows][cols] matrix (config time only).</summary>
@@ -96,7 +140,9 @@ public sealed class QParameter
     }
 
     /// <summary>The working values in real units (export and tests).</summary>
-    public double[] ValuesToDouble(Arena arena) => ToDouble(arena.Int16(Value), Formats.ValueFracBits);
+    public double[] ValuesToDouble(Arena arena) => ValueElement == ArenaElement.Int32
+        ? ToDouble(arena.Int32(Value), Formats.ValueFracBits)
+        : ToDouble(arena.Int16(Value), Formats.ValueFracBits);
 
     /// <summary>The accumulated gradient in real units (export and gradient checks).</summary>
     public double[] GradientToDouble(Arena arena) => ToDouble(arena.Int32(Gradient), Formats.GradientFracBits);

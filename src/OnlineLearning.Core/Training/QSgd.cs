@@ -86,34 +86,24 @@ public sealed class QSgd
                 g = arena.Int32(velocity);
             }
 
-            int saturations = Step(arena.Int32(parameter.Master), arena.Int16(parameter.Value), g, _learningRateQ[p],
-                parameter.Formats.MasterFracBits - parameter.Formats.ValueFracBits, lanes);
+            Step(arena.Int32(parameter.Master), g, _learningRateQ[p], lanes);
+            int saturations = parameter.Refresh(arena);
             arena.CountSaturations(parameter.SaturationSlot, saturations);
             arena.CountSaturations(parameter.GradientSaturationSlot, gradientSaturations);
             arena.Clear(parameter.Gradient);
         }
     }
 
-    // master -= floor((lr * g + r) / 2^RoundingShift), r uniform on [0, 2^RoundingShift); value = round(master).
-    private static int Step(Span<int> master, Span<short> value, ReadOnlySpan<int> g, long lrQ, int narrowShift, Span<uint> lanes)
+    // master -= floor((lr * g + r) / 2^RoundingShift), r uniform on [0, 2^RoundingShift); the values follow by
+    // QParameter.Refresh (round to nearest).
+    private static void Step(Span<int> master, ReadOnlySpan<int> g, long lrQ, Span<uint> lanes)
     {
-        int saturations = 0;
         for (int i = 0; i < master.Length; i++)
         {
             uint draw = StochasticRounding.Next(ref lanes[i % StochasticRounding.Lanes]);
             long delta = ((g[i] * lrQ) + StochasticRounding.Offset(draw, RoundingShift)) >> RoundingShift;
-            int m = QMath.SaturateToInt32(master[i] - delta);
-            master[i] = m;
-            int narrowed = QMath.ShiftRightRound(m, narrowShift);
-            if (narrowed is > short.MaxValue or < short.MinValue)
-            {
-                saturations++;
-            }
-
-            value[i] = QMath.SaturateToInt16(narrowed);
+            master[i] = QMath.SaturateToInt32(master[i] - delta);
         }
-
-        return saturations;
     }
 
     private static void AddMomentum(Span<int> velocity, ReadOnlySpan<int> g, short momentumQ15)
