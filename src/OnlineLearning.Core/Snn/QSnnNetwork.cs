@@ -79,21 +79,25 @@ public sealed class QSnnNetwork
         _errorSlot = Plan.TrackSaturation(_error);
 
         var trainable = new List<QParameter>();
+        var scales = new List<double>();
         foreach (var layer in _layers)
         {
             trainable.Add(layer.W);
+            scales.Add(1);
             if (options.TrainThresholds)
             {
                 trainable.Add(layer.Threshold);
+                scales.Add(1);
             }
         }
 
         if (_readout is not null)
         {
             trainable.Add(_readout.Weights);
+            scales.Add(options.ReadoutLearningRateScale);
         }
 
-        _optimizer = new QSgd(Plan, trainable, options.Sgd);
+        _optimizer = new QSgd(Plan, trainable, options.Sgd, scales);
         Arena = Plan.Allocate();
         _optimizer.Initialise(Arena);
         _clock = new UpdateClock(options.Schedule);

@@ -26,6 +26,16 @@ public sealed class QSgd
     private readonly SgdOptions _options;
 
     public QSgd(ArenaPlan plan, IReadOnlyList<QParameter> parameters, SgdOptions options, string name = "optimizer")
+        : this(plan, parameters, options, null, name)
+    {
+    }
+
+    /// <summary>
+    /// SGD with a learning rate per parameter: parameter p gets lr · <paramref name="learningRateScales"/>[p]
+    /// (null: 1 for every parameter). Layers whose gradients differ in size by orders of magnitude (a readout fed
+    /// by integrated spikes against the hidden layers behind it) need this with plain SGD.
+    /// </summary>
+    public QSgd(ArenaPlan plan, IReadOnlyList<QParameter> parameters, SgdOptions options, IReadOnlyList<double>? learningRateScales, string name = "optimizer")
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -38,6 +48,11 @@ public sealed class QSgd
         if (!(options.Momentum >= 0 && options.Momentum < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Momentum, "Momentum must be in [0, 1).");
+        }
+
+        if (learningRateScales is not null && learningRateScales.Count != parameters.Count)
+        {
+            throw new ArgumentException("One learning-rate scale per parameter is needed.", nameof(learningRateScales));
         }
 
         _options = options;
@@ -53,8 +68,14 @@ public sealed class QSgd
                 throw new ArgumentException($"{_parameters[p].Name} was planned without a velocity tensor, but momentum is on.", nameof(parameters));
             }
 
+            double lr = options.LearningRate * (learningRateScales?[p] ?? 1.0);
+            if (!(lr >= 0 && lr < 8))
+            {
+                throw new ArgumentOutOfRangeException(nameof(learningRateScales), lr, $"{_parameters[p].Name}: the scaled learning rate must be in [0, 8).");
+            }
+
             int lrFrac = LearningRateFracBits(f);
-            _learningRateQ[p] = (long)Math.Round(Math.ScaleB(options.LearningRate, lrFrac));
+            _learningRateQ[p] = (long)Math.Round(Math.ScaleB(lr, lrFrac));
         }
     }
 
