@@ -201,8 +201,12 @@ for project in "${TEST_PROJECTS[@]}"; do
   if dotnet publish "$project" -c Release -r linux-arm64 --self-contained -o "$out" -nologo >"$LOG_DIR/publish-$name-arm64.log" 2>&1; then
     for run in ${ARM64_RUNS[$name]}; do
       cpu=${run%%:*} backend=${run##*:}
+      # W^X off: the JIT writes code through a second, writable mapping, which qemu-user's translation cache
+      # does not watch; when the runtime reuses code memory (reflection invoke stubs, tiering) qemu can run
+      # stale translations and the test process faults at random. Real arm64 hardware flushes the icache
+      # and is not affected; the NativeAOT olrt has no JIT and runs with the defaults below.
       run_counted "$name arm64 qemu -cpu $cpu OLRT_BACKEND=$backend" \
-        env OLRT_BACKEND="$backend" qemu-aarch64 -cpu "$cpu" -L "$QEMU_SYSROOT" "$out/$name" "${TEST_FILTER[@]}"
+        env OLRT_BACKEND="$backend" DOTNET_EnableWriteXorExecute=0 qemu-aarch64 -cpu "$cpu" -L "$QEMU_SYSROOT" "$out/$name" "${TEST_FILTER[@]}"
     done
   else
     tail -20 "$LOG_DIR/publish-$name-arm64.log"

@@ -65,7 +65,7 @@ internal static class PlanCommand
                 var lruRule = RuleNames.ParseLru(rule ?? "online");
                 RejectBptt(lruRule == LruRule.Bptt);
                 return $"model: lru, rule {rule ?? "online"}\n" +
-                       QLruNetwork.Create(lru, new QLruOptions { Rule = lruRule }).Plan();
+                       QLruNetwork.Create(lru, new QLruOptions { Rule = lruRule }).Plan.Describe();
             default:
                 throw new ArgumentException($"no plan for {spec.GetType().Name}", nameof(spec));
         }
