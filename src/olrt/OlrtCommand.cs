@@ -22,6 +22,7 @@ internal static class OlrtCommand
         root.Subcommands.Add(SelfTestCommand.Create(backend));
         root.Subcommands.Add(GradsCommand.Create(backend));
         root.Subcommands.Add(PlanCommand.Create(backend));
+        root.Subcommands.Add(CopyTaskCommand.Create(backend));
         return root;
     }
 

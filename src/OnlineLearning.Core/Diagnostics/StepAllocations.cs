@@ -1,3 +1,4 @@
+using OnlineLearning.Core.Lru;
 using OnlineLearning.Core.Models;
 using OnlineLearning.Core.Snn;
 using OnlineLearning.Core.Training;
@@ -6,7 +7,7 @@ namespace OnlineLearning.Core.Diagnostics;
 
 /// <summary>
 /// The zero-allocation promise measured where it matters: in whatever binary runs this (olrt selftest runs it
-/// inside the NativeAOT executable). Builds small networks for every runtime rule, takes one warm-up step,
+/// inside the NativeAOT executable). Builds small spiking and LRU networks for every runtime rule (and LRU block kind), takes one warm-up step,
 /// then counts the bytes the current thread allocates over many steps.
 /// </summary>
 public static class StepAllocations
@@ -23,7 +24,40 @@ public static class StepAllocations
             }
         }
 
+        foreach (string block in new[] { "lru-only", "glu", "mlp" })
+        {
+            foreach (string rule in RuleNames.Lru.Where(r => r != "bptt"))
+            {
+                results.Add(($"lru {block} {rule}", MeasureLru(block, RuleNames.ParseLru(rule), steps)));
+            }
+        }
+
         return results;
+    }
+
+    private static long MeasureLru(string block, LruRule rule, int steps)
+    {
+        string json = $$$"""
+            {"type":"lru","inputs":3,"seed":5,"encoder":{"size":8},
+             "layers":[{"N":6,"block":"{{{block}}}"},{"N":6,"block":"{{{block}}}"}],"decoder":{"size":2}}
+            """;
+        var spec = (LruSpec)ModelSpec.Parse(JsonTree.ParseText("selftest.json", json));
+        var network = QLruNetwork.Create(spec, new QLruOptions { Rule = rule, Schedule = UpdateSchedule.Immediate });
+        var input = new short[spec.Inputs];
+        var target = new int[spec.Outputs];
+        network.Step(input, target);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < steps; t++)
+        {
+            input[t % input.Length] = (short)((t * 977) % 2048 - 1024);
+            network.Step(input, target);
+            if (t % 100 == 99)
+            {
+                network.ResetState();
+            }
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     private static long MeasureSnn(string neuron, SnnRule rule, int steps)
