@@ -13,8 +13,8 @@ set -uo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 LOG_DIR="$REPO_ROOT/artifacts/test-logs"
-APT_PACKAGES=(clang llvm binutils-aarch64-linux-gnu libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user file)
-QEMU_SYSROOT=/usr/aarch64-linux-gnu
+# shellcheck source=tools/lib/packages.sh
+source "$REPO_ROOT/tools/lib/packages.sh"
 # Every test project runs on the host once per backend. Under qemu (about ten times slower) each runs at the CPUs
 # and backends listed here: the kernels at both CPUs and both backends, the fixed-point runtime with NEON and the
 # scalar specification at the default CPU, the float64 references once.
@@ -86,20 +86,6 @@ check() {
   if "$@"; then pass "$label"; else fail "$label"; fi
 }
 
-ensure_packages() {
-  local missing=()
-  command -v clang >/dev/null || missing+=(clang)
-  command -v aarch64-linux-gnu-ld >/dev/null || missing+=(binutils-aarch64-linux-gnu)
-  command -v qemu-aarch64 >/dev/null || missing+=(qemu-user)
-  command -v file >/dev/null || missing+=(file)
-  [[ -f "$QEMU_SYSROOT/lib/ld-linux-aarch64.so.1" ]] || missing+=(libc6-dev-arm64-cross)
-  ((${#missing[@]} == 0)) && return 0
-  echo "missing: ${missing[*]}; installing ${APT_PACKAGES[*]}"
-  local sudo=""
-  [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}"
-}
 
 # The documented gradient-check interface (docs/grads.md), end to end through a NativeAOT binary: every rule in
 # both precisions on the example models, and the errors for bad files (named file and line, exit 1, no trace).
