@@ -1,5 +1,4 @@
 using System.CommandLine;
-using OnlineLearning.Core.Data;
 using OnlineLearning.Reference;
 
 namespace OnlineLearning.Cli;
@@ -52,9 +51,8 @@ internal static class GradsCommand
         return command;
     }
 
-    private static int Run(string model, string input, string? target, string rule, GradientPrecision precision, string? output)
-    {
-        try
+    private static int Run(string model, string input, string? target, string rule, GradientPrecision precision, string? output) =>
+        OlrtCommand.ReportingUserErrors("grads", () =>
         {
             string json = GradientCheck.Run(model, input, target, rule, precision).ToJson();
             if (output is null)
@@ -68,16 +66,5 @@ internal static class GradsCommand
             }
 
             return 0;
-        }
-        catch (DataFileException e)
-        {
-            Console.Error.WriteLine($"olrt grads: {e.Message}");
-            return 1;
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"olrt grads: {e.Message.Split(" (Parameter", 2)[0]}");
-            return 2;
-        }
-    }
+        });
 }

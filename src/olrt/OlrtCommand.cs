@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OnlineLearning.Core.Data;
 using OnlineLearning.Numerics.Kernels;
 
 namespace OnlineLearning.Cli;
@@ -46,6 +47,28 @@ internal static class OlrtCommand
         {
             Console.Error.WriteLine($"olrt: {e.Message}");
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs a subcommand's work and turns the errors a user can cause into one line on standard error: an unusable
+    /// file (named with its line) exits 1, a bad option value exits 2. No stack traces for either.
+    /// </summary>
+    public static int ReportingUserErrors(string command, Func<int> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (DataFileException e)
+        {
+            Console.Error.WriteLine($"olrt {command}: {e.Message}");
+            return 1;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"olrt {command}: {e.Message.Split(" (Parameter", 2)[0]}");
+            return 2;
         }
     }
 }

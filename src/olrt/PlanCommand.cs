@@ -1,5 +1,4 @@
 using System.CommandLine;
-using OnlineLearning.Core.Data;
 using OnlineLearning.Core.Lru;
 using OnlineLearning.Core.Models;
 using OnlineLearning.Core.Snn;
@@ -32,22 +31,12 @@ internal static class PlanCommand
                 return 2;
             }
 
-            try
+            return OlrtCommand.ReportingUserErrors("plan", () =>
             {
                 var spec = ModelSpec.Load(parse.GetValue(model)!.FullName);
                 Console.Write(Describe(spec, parse.GetValue(rule)));
                 return 0;
-            }
-            catch (DataFileException e)
-            {
-                Console.Error.WriteLine($"olrt plan: {e.Message}");
-                return 1;
-            }
-            catch (ArgumentException e)
-            {
-                Console.Error.WriteLine($"olrt plan: {e.Message.Split(" (Parameter", 2)[0]}");
-                return 2;
-            }
+            });
         });
         return command;
     }
