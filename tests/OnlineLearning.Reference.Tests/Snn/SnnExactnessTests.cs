@@ -154,6 +154,10 @@ public sealed class SnnExactnessTests
         var ostl = SnnReference.Gradients(spec, input, target, SnnRule.Ostl);
         Assert.That(SnnFixtures.MaxAbs(bptt), Is.GreaterThan(0), "BPTT gradient must not vanish");
         Assert.That(ostl.Loss, Is.EqualTo(bptt.Loss));
-        return GradientComparison.MaxRelativeDifference(ostl, bptt, names);
+        double diff = GradientComparison.MaxRelativeDifference(ostl, bptt, names);
+        TestContext.Out.WriteLine(
+            $"OSTL vs BPTT, {spec.Neuron} {spec.Layers.Count} layer(s), {spec.Loss}, T {input.Length}, " +
+            $"{(names.Length == 0 ? "every parameter" : string.Join(" ", names))}: max |diff| / max |grad| = {diff:E2}");
+        return diff;
     }
 }
