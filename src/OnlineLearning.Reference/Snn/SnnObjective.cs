@@ -105,7 +105,8 @@ internal sealed class SnnObjective
         return g;
     }
 
-    private (double Loss, double[] Delta) StepLoss(double[] o, double[] target, int t)
+    /// <summary>E_t and δ_t = ∂E_t/∂o_t for the output o_t at step t (zero before the warm-up ends).</summary>
+    public (double Loss, double[] Delta) StepLoss(double[] o, double[] target, int t)
     {
         var delta = new double[o.Length];
         if (Kind == LossKind.Mse)
