@@ -31,8 +31,12 @@ public sealed class QSnnNetwork
     private readonly ArenaTensor _expScratch;
     private readonly ArenaTensor[] _signals;    // per layer, Q12
     private readonly ArenaTensor _counters;     // int64: [0] loss (Q24 MSE / Q16 CE), [1] steps in sequence, [2] total steps
+    private readonly ArenaTensor? _feedback;        // Q12 copy of W_out for the learning signal (FeedbackReadout.SequenceStart)
+    private readonly ArenaTensor? _feedbackAcc;     // int32, fan-in: W_fbᵀ e before rounding
+    private readonly ArenaTensor? _feedbackScratch; // fan-in
     private readonly int _errorSlot;
     private readonly int[] _signalSlots;
+    private const int FeedbackGuardBits = 6;
     private UpdateClock _clock;
 
     private QSnnNetwork(SnnSpec spec, QSnnOptions options)
@@ -66,6 +70,12 @@ public sealed class QSnnNetwork
         if (spec.Readout is { } readout)
         {
             _readout = new QDense(Plan, "readout", readout.Size, fanIn, SnnFormats.Parameters, momentum);
+            if (options.Feedback == FeedbackReadout.SequenceStart)
+            {
+                _feedback = Plan.Add("readout.feedback_W", ArenaElement.Int16, WeightFrac, readout.Size * fanIn);
+                _feedbackAcc = Plan.Add("readout.feedback_backward", ArenaElement.Int32, SignalFrac + FeedbackGuardBits, fanIn);
+                _feedbackScratch = Plan.Add("readout.feedback_scratch", ArenaElement.Int16, ArenaTensor.NotFixedPoint, fanIn);
+            }
         }
 
         int outputs = spec.Outputs;
@@ -102,6 +112,7 @@ public sealed class QSnnNetwork
         _optimizer.Initialise(Arena);
         _clock = new UpdateClock(options.Schedule);
         Load(spec);
+        RefreshFeedback();
     }
 
     public SnnSpec Spec { get; }
@@ -210,6 +221,7 @@ public sealed class QSnnNetwork
         Arena.Clear(_output);
         Arena.Clear(_readoutTrace);
         Arena.Int64(_counters)[1] = 0;
+        RefreshFeedback();
     }
 
     public void ResetLoss() => Arena.Int64(_counters)[0] = 0;
@@ -273,6 +285,10 @@ public sealed class QSnnNetwork
         var counters = Arena.Int64(_counters);
         int step = (int)++counters[1];
         counters[2]++;
+        if (step > 1 && Options.FeedbackRefreshSteps > 0 && (step - 1) % Options.FeedbackRefreshSteps == 0)
+        {
+            RefreshFeedback();
+        }
 
         ReadOnlySpan<short> x = input;
         foreach (var layer in _layers)
@@ -349,7 +365,11 @@ public sealed class QSnnNetwork
         var error = Arena.Int16(_error);
         int last = _layers.Length - 1;
         var signal = Arena.Int16(_signals[last]);
-        if (_readout is not null)
+        if (_feedback is not null)
+        {
+            Arena.CountSaturations(_signalSlots[last], FeedbackBackward(error, signal));
+        }
+        else if (_readout is not null)
         {
             Arena.CountSaturations(_signalSlots[last], _readout.Backward(_k, Arena, error, SignalFrac, signal, SignalFrac));
         }
@@ -368,5 +388,30 @@ public sealed class QSnnNetwork
                 Arena.CountSaturations(_signalSlots[l - 1], _layers[l].PropagateSignal(_k, Arena, below));
             }
         }
+    }
+
+    // The readout copy the learning signal uses (FeedbackReadout.SequenceStart): W_out as of the last refresh.
+    private void RefreshFeedback()
+    {
+        if (_feedback is not null)
+        {
+            Arena.Int16(_readout!.Weights.Value).CopyTo(Arena.Int16(_feedback));
+        }
+    }
+
+    // L = W_fbᵀ e into Q12, like QDense.Backward but through the copy. Returns the number of saturated elements.
+    private int FeedbackBackward(ReadOnlySpan<short> error, Span<short> signal)
+    {
+        var acc = Arena.Int32(_feedbackAcc!);
+        OuterProduct.TransposedProduct(_k, Arena.Int16(_feedback!), error, WeightFrac - FeedbackGuardBits, acc, Arena.Int16(_feedbackScratch!));
+        int saturations = 0;
+        foreach (int v in acc)
+        {
+            int r = QMath.ShiftRightRound(v, FeedbackGuardBits);
+            saturations += r is > short.MaxValue or < short.MinValue ? 1 : 0;
+        }
+
+        _k.NarrowRound(acc, FeedbackGuardBits, signal);
+        return saturations;
     }
 }

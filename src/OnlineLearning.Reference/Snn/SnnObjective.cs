@@ -31,6 +31,9 @@ internal sealed class SnnObjective
 
     public int Outputs { get; }
 
+    /// <summary>The same loss with another readout matrix (a frozen copy for the learning signal).</summary>
+    public SnnObjective WithReadout(double[][]? readout) => new(Kind, Leak, Warmup, readout, Outputs);
+
     /// <summary>The loss the spec defines.</summary>
     public static SnnObjective ForSpec(SnnSpec spec) => spec.Loss == LossKind.CrossEntropy
         ? new SnnObjective(LossKind.CrossEntropy, spec.ReadoutLeak, spec.Warmup, spec.Readout?.W, spec.Outputs)
