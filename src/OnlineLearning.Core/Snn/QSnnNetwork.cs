@@ -38,6 +38,7 @@ public sealed class QSnnNetwork
     private readonly int[] _signalSlots;
     private const int FeedbackGuardBits = 6;
     private UpdateClock _clock;
+    private bool _gradientPending;
 
     private QSnnNetwork(SnnSpec spec, QSnnOptions options)
     {
@@ -202,9 +203,10 @@ public sealed class QSnnNetwork
     /// <summary>Sequence boundary: applies a sequence-end update if scheduled, then zeroes states and traces.</summary>
     public void EndSequence()
     {
-        if (_clock.EndSequence())
+        if (_clock.EndSequence() && _gradientPending)
         {
             _optimizer.Apply(Arena);
+            _gradientPending = false;
         }
 
         ResetState();
@@ -227,7 +229,14 @@ public sealed class QSnnNetwork
     public void ResetLoss() => Arena.Int64(_counters)[0] = 0;
 
     /// <summary>Applies the accumulated gradients now, whatever the schedule.</summary>
-    public void ApplyUpdate() => _optimizer.Apply(Arena);
+    public void ApplyUpdate()
+    {
+        _optimizer.Apply(Arena);
+        _gradientPending = false;
+    }
+
+    /// <summary>Multiplies the learning rate of every parameter by factor in (0, 1] (a decay; host side).</summary>
+    public void ScaleLearningRate(double factor) => _optimizer.ScaleLearningRates(factor);
 
     /// <summary>Saturation events per tracked tensor.</summary>
     public IReadOnlyList<(string Tensor, long Events)> Saturations() => Arena.SaturationReport();
@@ -301,11 +310,14 @@ public sealed class QSnnNetwork
         if (learn)
         {
             Backward();
+            _gradientPending = true;
         }
 
-        if (_clock.Step())
+        // Steps in the warm-up add no gradient: skip the (costly) optimiser pass, which would change nothing.
+        if (_clock.Step() && _gradientPending)
         {
             _optimizer.Apply(Arena);
+            _gradientPending = false;
         }
     }
 

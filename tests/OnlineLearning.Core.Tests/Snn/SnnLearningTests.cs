@@ -79,6 +79,7 @@ public sealed class SnnLearningTests
 
     private static void Learns(SnnRule rule, int epochs, double threshold, UpdateSchedule? schedule = null)
     {
+        epochs = int.Parse(Environment.GetEnvironmentVariable("SNN_EPOCHS") ?? epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
         var (task, spec) = Setup();
         var train = task.Sample(400, 1);
         var test = task.Sample(200, 2);
@@ -86,13 +87,18 @@ public sealed class SnnLearningTests
         {
             Rule = rule,
             Schedule = schedule ?? UpdateSchedule.Immediate,
-            Sgd = new SgdOptions { LearningRate = 0.01, Seed = 9 },
+            Sgd = new SgdOptions { LearningRate = double.Parse(Environment.GetEnvironmentVariable("SNN_LR") ?? "0.01", System.Globalization.CultureInfo.InvariantCulture), Seed = 9 },
         });
         var order = Enumerable.Range(0, train.Count).ToArray();
         var shuffle = new Random(5);
         var watch = Stopwatch.StartNew();
         for (int epoch = 0; epoch < epochs; epoch++)
         {
+            if (epoch == epochs - 1 && Environment.GetEnvironmentVariable("SNN_DECAY") is { } decay)
+            {
+                network.ScaleLearningRate(double.Parse(decay, System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             shuffle.Shuffle(order);
             foreach (int i in order)
             {
