@@ -312,6 +312,10 @@ public sealed class QSnnNetwork
             Backward();
             _gradientPending = true;
         }
+        else
+        {
+            AdvanceTraces();
+        }
 
         // Steps in the warm-up add no gradient: skip the (costly) optimiser pass, which would change nothing.
         if (_clock.Step() && _gradientPending)
@@ -399,6 +403,19 @@ public sealed class QSnnNetwork
                 var below = Arena.Int16(_signals[l - 1]);
                 Arena.CountSaturations(_signalSlots[l - 1], _layers[l].PropagateSignal(_k, Arena, below));
             }
+        }
+    }
+
+    // Warm-up steps carry no loss, but the eligibility traces (ε, R̂, updated in Learn) must still see them, as the
+    // float64 rules do: a zero learning signal advances them and adds nothing to the gradients.
+    private void AdvanceTraces()
+    {
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            var signal = Arena.Int16(_signals[l]);
+            signal.Clear();
+            ReadOnlySpan<short> x = l == 0 ? Arena.Int16(_input) : _layers[l - 1].Spikes(Arena);
+            _layers[l].Learn(_k, Arena, x, signal);
         }
     }
 
