@@ -32,7 +32,8 @@ public sealed record QSnnOptions
 
     /// <summary>
     /// With <see cref="FeedbackReadout.SequenceStart"/>, the copy is also refreshed every this many steps inside a
-    /// sequence, so that an endless stream (no sequence boundaries) still follows the readout.
+    /// sequence, so that an endless stream (no sequence boundaries) still follows the readout; 0 or less refreshes
+    /// at sequence boundaries only.
     /// </summary>
     public int FeedbackRefreshSteps { get; init; } = 256;
 
