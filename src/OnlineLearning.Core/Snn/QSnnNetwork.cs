@@ -12,6 +12,8 @@ namespace OnlineLearning.Core.Snn;
 /// leaky-readout cross-entropy, a learning rule (OSTL, OTTT, OTPE, Approx OTPE, F-OTPE) and SGD, all in one arena.
 /// <see cref="Step(ReadOnlySpan{short}, ReadOnlySpan{short})"/> is integer-only and allocates nothing.
 /// Inputs are Q5.10 (<see cref="SnnFormats.ActivationFrac"/>), regression targets Q12 (<see cref="SnnFormats.OutputFrac"/>).
+/// The hidden layers' learning signal passes through a copy of the readout taken at the sequence start
+/// (<see cref="QSnnOptions.Feedback"/>), which immediate updates need; warm-up steps advance the traces without loss.
 /// </summary>
 public sealed class QSnnNetwork
 {
