@@ -12,6 +12,8 @@ namespace OnlineLearning.Core.Snn;
 /// leaky-readout cross-entropy, a learning rule (OSTL, OTTT, OTPE, Approx OTPE, F-OTPE) and SGD, all in one arena.
 /// <see cref="Step(ReadOnlySpan{short}, ReadOnlySpan{short})"/> is integer-only and allocates nothing.
 /// Inputs are Q5.10 (<see cref="SnnFormats.ActivationFrac"/>), regression targets Q12 (<see cref="SnnFormats.OutputFrac"/>).
+/// The hidden layers' learning signal passes through a copy of the readout taken at the sequence start
+/// (<see cref="QSnnOptions.Feedback"/>), which immediate updates need; warm-up steps advance the traces without loss.
 /// </summary>
 public sealed class QSnnNetwork
 {
@@ -31,9 +33,14 @@ public sealed class QSnnNetwork
     private readonly ArenaTensor _expScratch;
     private readonly ArenaTensor[] _signals;    // per layer, Q12
     private readonly ArenaTensor _counters;     // int64: [0] loss (Q24 MSE / Q16 CE), [1] steps in sequence, [2] total steps
+    private readonly ArenaTensor? _feedback;        // Q12 copy of W_out for the learning signal (FeedbackReadout.SequenceStart)
+    private readonly ArenaTensor? _feedbackAcc;     // int32, fan-in: W_fbᵀ e before rounding
+    private readonly ArenaTensor? _feedbackScratch; // fan-in
     private readonly int _errorSlot;
     private readonly int[] _signalSlots;
+    private const int FeedbackGuardBits = 6;
     private UpdateClock _clock;
+    private bool _gradientPending;
 
     private QSnnNetwork(SnnSpec spec, QSnnOptions options)
     {
@@ -66,6 +73,12 @@ public sealed class QSnnNetwork
         if (spec.Readout is { } readout)
         {
             _readout = new QDense(Plan, "readout", readout.Size, fanIn, SnnFormats.Parameters, momentum);
+            if (options.Feedback == FeedbackReadout.SequenceStart)
+            {
+                _feedback = Plan.Add("readout.feedback_W", ArenaElement.Int16, WeightFrac, readout.Size * fanIn);
+                _feedbackAcc = Plan.Add("readout.feedback_backward", ArenaElement.Int32, SignalFrac + FeedbackGuardBits, fanIn);
+                _feedbackScratch = Plan.Add("readout.feedback_scratch", ArenaElement.Int16, ArenaTensor.NotFixedPoint, fanIn);
+            }
         }
 
         int outputs = spec.Outputs;
@@ -102,6 +115,7 @@ public sealed class QSnnNetwork
         _optimizer.Initialise(Arena);
         _clock = new UpdateClock(options.Schedule);
         Load(spec);
+        RefreshFeedback();
     }
 
     public SnnSpec Spec { get; }
@@ -191,9 +205,10 @@ public sealed class QSnnNetwork
     /// <summary>Sequence boundary: applies a sequence-end update if scheduled, then zeroes states and traces.</summary>
     public void EndSequence()
     {
-        if (_clock.EndSequence())
+        if (_clock.EndSequence() && _gradientPending)
         {
             _optimizer.Apply(Arena);
+            _gradientPending = false;
         }
 
         ResetState();
@@ -210,12 +225,20 @@ public sealed class QSnnNetwork
         Arena.Clear(_output);
         Arena.Clear(_readoutTrace);
         Arena.Int64(_counters)[1] = 0;
+        RefreshFeedback();
     }
 
     public void ResetLoss() => Arena.Int64(_counters)[0] = 0;
 
     /// <summary>Applies the accumulated gradients now, whatever the schedule.</summary>
-    public void ApplyUpdate() => _optimizer.Apply(Arena);
+    public void ApplyUpdate()
+    {
+        _optimizer.Apply(Arena);
+        _gradientPending = false;
+    }
+
+    /// <summary>Multiplies the learning rate of every parameter by factor in (0, 1] (a decay; host side).</summary>
+    public void ScaleLearningRate(double factor) => _optimizer.ScaleLearningRates(factor);
 
     /// <summary>Saturation events per tracked tensor.</summary>
     public IReadOnlyList<(string Tensor, long Events)> Saturations() => Arena.SaturationReport();
@@ -273,6 +296,10 @@ public sealed class QSnnNetwork
         var counters = Arena.Int64(_counters);
         int step = (int)++counters[1];
         counters[2]++;
+        if (step > 1 && Options.FeedbackRefreshSteps > 0 && (step - 1) % Options.FeedbackRefreshSteps == 0)
+        {
+            RefreshFeedback();
+        }
 
         ReadOnlySpan<short> x = input;
         foreach (var layer in _layers)
@@ -285,11 +312,18 @@ public sealed class QSnnNetwork
         if (learn)
         {
             Backward();
+            _gradientPending = true;
+        }
+        else
+        {
+            AdvanceTraces();
         }
 
-        if (_clock.Step())
+        // Steps in the warm-up add no gradient: skip the (costly) optimiser pass, which would change nothing.
+        if (_clock.Step() && _gradientPending)
         {
             _optimizer.Apply(Arena);
+            _gradientPending = false;
         }
     }
 
@@ -349,7 +383,11 @@ public sealed class QSnnNetwork
         var error = Arena.Int16(_error);
         int last = _layers.Length - 1;
         var signal = Arena.Int16(_signals[last]);
-        if (_readout is not null)
+        if (_feedback is not null)
+        {
+            Arena.CountSaturations(_signalSlots[last], FeedbackBackward(error, signal));
+        }
+        else if (_readout is not null)
         {
             Arena.CountSaturations(_signalSlots[last], _readout.Backward(_k, Arena, error, SignalFrac, signal, SignalFrac));
         }
@@ -368,5 +406,43 @@ public sealed class QSnnNetwork
                 Arena.CountSaturations(_signalSlots[l - 1], _layers[l].PropagateSignal(_k, Arena, below));
             }
         }
+    }
+
+    // Warm-up steps carry no loss, but the eligibility traces (ε, R̂, updated in Learn) must still see them, as the
+    // float64 rules do: a zero learning signal advances them and adds nothing to the gradients.
+    private void AdvanceTraces()
+    {
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            var signal = Arena.Int16(_signals[l]);
+            signal.Clear();
+            ReadOnlySpan<short> x = l == 0 ? Arena.Int16(_input) : _layers[l - 1].Spikes(Arena);
+            _layers[l].Learn(_k, Arena, x, signal);
+        }
+    }
+
+    // The readout copy the learning signal uses (FeedbackReadout.SequenceStart): W_out as of the last refresh.
+    private void RefreshFeedback()
+    {
+        if (_feedback is not null)
+        {
+            Arena.Int16(_readout!.Weights.Value).CopyTo(Arena.Int16(_feedback));
+        }
+    }
+
+    // L = W_fbᵀ e into Q12, like QDense.Backward but through the copy. Returns the number of saturated elements.
+    private int FeedbackBackward(ReadOnlySpan<short> error, Span<short> signal)
+    {
+        var acc = Arena.Int32(_feedbackAcc!);
+        OuterProduct.TransposedProduct(_k, Arena.Int16(_feedback!), error, WeightFrac - FeedbackGuardBits, acc, Arena.Int16(_feedbackScratch!));
+        int saturations = 0;
+        foreach (int v in acc)
+        {
+            int r = QMath.ShiftRightRound(v, FeedbackGuardBits);
+            saturations += r is > short.MaxValue or < short.MinValue ? 1 : 0;
+        }
+
+        _k.NarrowRound(acc, FeedbackGuardBits, signal);
+        return saturations;
     }
 }

@@ -23,6 +23,38 @@ public sealed record QSnnOptions
     /// </summary>
     public double ReadoutLearningRateScale { get; init; } = 1;
 
+    /// <summary>
+    /// Which readout weights the learning signal L = W_outᵀ e passes through (see <see cref="FeedbackReadout"/>).
+    /// The default, <see cref="FeedbackReadout.SequenceStart"/>, is what lets OSTL and the OTPE family learn with
+    /// immediate updates; with sequence-end updates the two choices are identical.
+    /// </summary>
+    public FeedbackReadout Feedback { get; init; } = FeedbackReadout.SequenceStart;
+
+    /// <summary>
+    /// With <see cref="FeedbackReadout.SequenceStart"/>, the copy is also refreshed every this many steps inside a
+    /// sequence, so that an endless stream (no sequence boundaries) still follows the readout; 0 or less refreshes
+    /// at sequence boundaries only.
+    /// </summary>
+    public int FeedbackRefreshSteps { get; init; } = 256;
+
     /// <summary>Train the thresholds θ (they always get gradients).</summary>
     public bool TrainThresholds { get; init; } = true;
+}
+
+/// <summary>The readout weights the hidden layers' learning signal is computed with.</summary>
+/// <remarks>
+/// With immediate updates the readout adapts to the current label within the sequence (ΔW_out ∝ −δ ⊗ ȳ), and the
+/// live signal W_outᵀ δ_t then contains −lr (δ_t · Σ_τ δ_τ) ȳ: a term that tells every active neuron of the last
+/// layer to fire more, whatever the class. Rules whose last-layer trace integrates over the readout leak
+/// (OSTL, OTPE, Approx OTPE, F-OTPE: R̂ or ẑ with κ = 0.9) amplify it about tenfold, spike rates climb and the
+/// network diverges, in float64 as in fixed point. A copy of W_out taken at the sequence start removes the
+/// within-sequence term while every parameter, the readout included, still updates at every step.
+/// </remarks>
+public enum FeedbackReadout
+{
+    /// <summary>A copy of W_out refreshed at every sequence boundary (and every FeedbackRefreshSteps steps).</summary>
+    SequenceStart,
+
+    /// <summary>W_out as it is at this step.</summary>
+    Live,
 }

@@ -8,6 +8,7 @@ namespace OnlineLearning.Core.Snn;
 /// quantity                                   storage  format  range        LSB       why
 /// inputs x, spikes y (1.0 = 1024)            int16    Q5.10   ±32          9.8e-4    shares the trace format, so x feeds traces directly
 /// W, W_out (working copy)                    int16    Q3.12   ±8           2.4e-4    init N(0, 1/fan-in) stays far from the rails
+/// W_out feedback copy (readout.feedback_W)    int16    Q3.12   ±8           2.4e-4    W_out at the sequence start, for L = W_fbᵀ e
 /// W, θ master copies                         int32    Q7.24   ±128         6.0e-8    small updates accumulate (plus stochastic rounding)
 /// θ (threshold)                              int16    Q3.12   ±8           2.4e-4    same scale as the membrane it is compared with
 /// membrane s / v, u = v − θ                  int16    Q3.12   ±8           2.4e-4    surrogate input (FastSigmoidSurrogate, 12 frac bits)

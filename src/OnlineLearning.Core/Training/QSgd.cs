@@ -81,6 +81,23 @@ public sealed class QSgd
 
     public IReadOnlyList<QParameter> Parameters => _parameters;
 
+    /// <summary>
+    /// Multiplies every learning rate by factor (in (0, 1] for a decay, e.g. for the last epochs of a run). Host
+    /// side, between steps: the rates stay integers on the step path.
+    /// </summary>
+    public void ScaleLearningRates(double factor)
+    {
+        if (!(factor > 0 && factor <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be in (0, 1].");
+        }
+
+        for (int p = 0; p < _learningRateQ.Length; p++)
+        {
+            _learningRateQ[p] = (long)Math.Round(_learningRateQ[p] * factor);
+        }
+    }
+
     /// <summary>Fractional bits of the integer learning rate for a parameter's formats.</summary>
     public static int LearningRateFracBits(ParameterFormats f) => f.MasterFracBits - f.GradientFracBits + RoundingShift;
 

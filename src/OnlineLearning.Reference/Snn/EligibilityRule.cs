@@ -41,7 +41,8 @@ internal static class EligibilityRule
         return grads;
     }
 
-    private sealed class Trace
+    /// <summary>One layer's ε, R̂ and ḡ; also driven step by step by <see cref="SnnImmediateTrainer"/>.</summary>
+    internal sealed class Trace : ILayerTrace
     {
         private readonly double _leak;
         private readonly double[][] _epsW;

@@ -41,7 +41,8 @@ internal static class PresynapticRule
         return grads;
     }
 
-    private sealed class Trace
+    /// <summary>One layer's â, ẑ and ḡ; also driven step by step by <see cref="SnnImmediateTrainer"/>.</summary>
+    internal sealed class Trace : ILayerTrace
     {
         private readonly double _decay;
         private readonly double _leak;

@@ -65,5 +65,51 @@ internal sealed class SnnGradientSet
         }
     }
 
+    /// <summary>Zeroes every accumulator.</summary>
+    public void Clear()
+    {
+        foreach (var m in W.Append(Readout ?? []))
+        {
+            foreach (var row in m)
+            {
+                Array.Clear(row);
+            }
+        }
+
+        foreach (var t in Threshold)
+        {
+            Array.Clear(t);
+        }
+    }
+
+    /// <summary>One plain SGD step in place on the spec's arrays: p −= lr · g.</summary>
+    public void Descend(SnnSpec spec, double learningRate, bool trainThresholds)
+    {
+        for (int l = 0; l < W.Length; l++)
+        {
+            Descend(spec.Layers[l].W, W[l], learningRate);
+            if (trainThresholds)
+            {
+                Descend([spec.Layers[l].Threshold], [Threshold[l]], learningRate);
+            }
+        }
+
+        if (Readout is not null)
+        {
+            Descend(spec.Readout!.W, Readout, learningRate);
+        }
+    }
+
+    private static void Descend(double[][] p, double[][] g, double learningRate)
+    {
+        for (int i = 0; i < p.Length; i++)
+        {
+            for (int j = 0; j < p[i].Length; j++)
+            {
+                p[i][j] -= learningRate * g[i][j];
+            }
+        }
+    }
+
     private static double[][] Matrix(int rows, int cols) => Enumerable.Range(0, rows).Select(_ => new double[cols]).ToArray();
 }

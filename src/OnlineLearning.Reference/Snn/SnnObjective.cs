@@ -31,6 +31,9 @@ internal sealed class SnnObjective
 
     public int Outputs { get; }
 
+    /// <summary>The same loss with another readout matrix (a frozen copy for the learning signal).</summary>
+    public SnnObjective WithReadout(double[][]? readout) => new(Kind, Leak, Warmup, readout, Outputs);
+
     /// <summary>The loss the spec defines.</summary>
     public static SnnObjective ForSpec(SnnSpec spec) => spec.Loss == LossKind.CrossEntropy
         ? new SnnObjective(LossKind.CrossEntropy, spec.ReadoutLeak, spec.Warmup, spec.Readout?.W, spec.Outputs)
@@ -105,7 +108,8 @@ internal sealed class SnnObjective
         return g;
     }
 
-    private (double Loss, double[] Delta) StepLoss(double[] o, double[] target, int t)
+    /// <summary>E_t and δ_t = ∂E_t/∂o_t for the output o_t at step t (zero before the warm-up ends).</summary>
+    public (double Loss, double[] Delta) StepLoss(double[] o, double[] target, int t)
     {
         var delta = new double[o.Length];
         if (Kind == LossKind.Mse)

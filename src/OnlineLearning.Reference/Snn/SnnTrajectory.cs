@@ -64,6 +64,32 @@ public sealed class SnnTrajectory
         return trajectory;
     }
 
+    /// <summary>An empty trajectory over the input, filled step by step with <see cref="Advance"/>.</summary>
+    internal static SnnTrajectory Begin(SnnSpec spec, double[][] input)
+    {
+        int layers = spec.Layers.Count;
+        var potential = new double[layers][][];
+        var spikes = new double[layers][][];
+        var surrogate = new double[layers][][];
+        for (int l = 0; l < layers; l++)
+        {
+            potential[l] = new double[input.Length][];
+            spikes[l] = new double[input.Length][];
+            surrogate[l] = new double[input.Length][];
+        }
+
+        return new SnnTrajectory(input, potential, spikes, surrogate);
+    }
+
+    /// <summary>Runs step t of every layer with the spec's current parameters (immediate updates change them).</summary>
+    internal void Advance(SnnSpec spec, int t)
+    {
+        for (int l = 0; l < LayerCount; l++)
+        {
+            StepLayer(spec, this, l, t, SpikeFunction.Heaviside);
+        }
+    }
+
     private static void StepLayer(SnnSpec spec, SnnTrajectory run, int l, int t, SpikeFunction f)
     {
         var layer = spec.Layers[l];
