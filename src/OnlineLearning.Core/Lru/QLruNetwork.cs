@@ -26,7 +26,7 @@ public sealed class QLruNetwork
     private readonly ArenaTensor[] _act;      // _act[l]: input of layer l (Q11); _act[L]: stack output
     private readonly ArenaTensor[] _err;      // _err[l]: dL/d_act[l] (Q24)
     private readonly ArenaTensor[] _inputs;   // the input at this step and (truncated) the one before
-    private readonly ArenaTensor _encoded, _output, _dOut, _target, _expScratch;
+    private readonly ArenaTensor _encoded, _output, _dOut, _target, _expScratch, _outputSum;
     private readonly int _errorSlot;
     private readonly bool _truncated;
     private UpdateClock _clock;
@@ -53,6 +53,7 @@ public sealed class QLruNetwork
         _dOut = Plan.Add("output.error", ArenaElement.Int32, ErrorFrac, spec.Outputs);
         _target = Plan.Add("target", ArenaElement.Int32, ErrorFrac, spec.Outputs);
         _expScratch = Plan.Add("loss.exp", ArenaElement.Int32, 30, spec.Outputs);
+        _outputSum = Plan.Add("output.sum", ArenaElement.Int64, ErrorFrac, spec.Outputs);
         _errorSlot = Plan.TrackSaturation(_dOut);
         _optimizer = new QSgd(Plan, Parameters.Select(p => p.Parameter).ToArray(), options.Sgd);
         Arena = Plan.Allocate();
@@ -157,9 +158,45 @@ public sealed class QLruNetwork
         return loss;
     }
 
+    /// <summary>Steps since the last <see cref="ResetState"/>: how many outputs <see cref="AverageOutput"/> averages.</summary>
+    public int StepsInSequence { get; private set; }
+
+    /// <summary>
+    /// The output averaged over the steps of the current sequence (Q24, rounded to nearest): for sequence
+    /// classification the logits are averaged over time (seed 004 4.3) and the class is their arg-max.
+    /// </summary>
+    public void AverageOutput(Span<int> mean)
+    {
+        ReadOnlySpan<long> sum = Arena.Int64(_outputSum);
+        int steps = Math.Max(StepsInSequence, 1);
+        for (int k = 0; k < sum.Length; k++)
+        {
+            long rounded = sum[k] >= 0 ? (sum[k] + (steps / 2)) / steps : -((-sum[k] + (steps / 2)) / steps);
+            mean[k] = (int)Math.Clamp(rounded, int.MinValue, int.MaxValue);
+        }
+    }
+
+    /// <summary>The class of the sequence so far: the arg-max of the time-summed (equivalently averaged) output.</summary>
+    public int PredictSequence()
+    {
+        ReadOnlySpan<long> sum = Arena.Int64(_outputSum);
+        int best = 0;
+        for (int k = 1; k < sum.Length; k++)
+        {
+            if (sum[k] > sum[best])
+            {
+                best = k;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>Zeroes every state, trace and step record (a new sequence); parameters and gradient sums are kept.</summary>
     public void ResetState()
     {
+        Arena.Clear(_outputSum);
+        StepsInSequence = 0;
         foreach (QLruLayer layer in _layers)
         {
             layer.ResetState();
@@ -250,6 +287,14 @@ public sealed class QLruNetwork
                 output[k] = QMath.ShiftLeftSat(output[k], 1);
             }
         }
+
+        Span<long> sum = a.Int64(_outputSum);
+        for (int k = 0; k < output.Length; k++)
+        {
+            sum[k] += output[k];
+        }
+
+        StepsInSequence++;
     }
 
     private long LossError()
