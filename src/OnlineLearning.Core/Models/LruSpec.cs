@@ -32,7 +32,7 @@ public enum LruRule
 /// One LRU layer (seed 004 Eq. 1, A.1 Eq. 8-11): h_t = λ ⊙ h_{t-1} + γ ⊙ (B x_t), y_t = Re(C h_t) + D ⊙ x_t,
 /// λ = exp(−exp(ν_log) + i exp(θ_log)), γ = exp(γ_log). B is [N][H], C is [H][N], D is [H].
 /// </summary>
-public sealed class LruLayerSpec
+public sealed record LruLayerSpec
 {
     public required int N { get; init; }
 
@@ -138,19 +138,8 @@ public sealed class LruLayerSpec
     {
         int h = spec.H;
         double std = 1.0 / Math.Sqrt(h);
-        return new LruLayerSpec
+        return spec with
         {
-            N = spec.N,
-            H = h,
-            Block = spec.Block,
-            NuLog = spec.NuLog,
-            ThetaLog = spec.ThetaLog,
-            GammaLog = spec.GammaLog,
-            BRe = spec.BRe,
-            BIm = spec.BIm,
-            CRe = spec.CRe,
-            CIm = spec.CIm,
-            D = spec.D,
             W1 = node.Find("W1")?.AsMatrix(h, h) ?? random.Normal(h, h, std),
             B1 = node.Find("b1")?.AsVector(h) ?? new double[h],
             W2 = node.Find("W2")?.AsMatrix(h, h) ?? random.Normal(h, h, std),
@@ -169,7 +158,7 @@ public sealed class LruLayerSpec
 /// A missing encoder or decoder is the identity. Unset parameters are drawn from "seed", with |λ| on the
 /// ring ["r_min", "r_max"] (defaults 0.9 and 0.999; a layer may override them).
 /// </summary>
-public sealed class LruSpec : ModelSpec
+public sealed record LruSpec : ModelSpec
 {
     public DenseSpec? Encoder { get; init; }
 

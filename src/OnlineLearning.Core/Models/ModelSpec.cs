@@ -7,7 +7,7 @@ namespace OnlineLearning.Core.Models;
 /// are fixed because outside tools write them; everything a file leaves out is filled from its seed, so a
 /// loaded spec is always complete.
 /// </summary>
-public abstract class ModelSpec
+public abstract record ModelSpec
 {
     /// <summary>Number of input channels per time step.</summary>
     public int Inputs { get; init; }

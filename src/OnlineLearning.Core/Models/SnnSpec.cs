@@ -45,7 +45,7 @@ public sealed class SnnLayerSpec
 /// are the output. With "loss":"ce" the readout is leaky-integrated (leak <see cref="ReadoutLeak"/>) and the
 /// softmax cross-entropy applies from step <see cref="Warmup"/> on.
 /// </summary>
-public sealed class SnnSpec : ModelSpec
+public sealed record SnnSpec : ModelSpec
 {
     public const double DefaultThreshold = 0.5;
 

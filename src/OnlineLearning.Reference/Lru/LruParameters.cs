@@ -62,11 +62,8 @@ public static class LruParameters
     public static LruSpec ZerosLike(LruSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new LruSpec
+        return spec with
         {
-            Inputs = spec.Inputs,
-            Seed = spec.Seed,
-            Loss = spec.Loss,
             Encoder = spec.Encoder is null ? null : new DenseSpec(spec.Encoder.Size, Zeros(spec.Encoder.W)),
             Layers = spec.Layers.Select(ZerosLike).ToList(),
             Decoder = spec.Decoder is null ? null : new DenseSpec(spec.Decoder.Size, Zeros(spec.Decoder.W)),

@@ -71,17 +71,7 @@ public sealed class SnnFidelityTests
     public void Learning_network_with_warm_up_matches_float64_per_layer(SnnRule rule)
     {
         var (task, learning) = SnnLearningTests.Setup();
-        var spec = new SnnSpec
-        {
-            Neuron = learning.Neuron,
-            Loss = learning.Loss,
-            Inputs = learning.Inputs,
-            Seed = learning.Seed,
-            Layers = learning.Layers,
-            Warmup = learning.Warmup,
-            ReadoutLeak = learning.ReadoutLeak,
-            Readout = new DenseSpec(10, new SpecRandom(77).Normal(10, 64, 1.0)),
-        };
+        var spec = learning with { Readout = new DenseSpec(10, new SpecRandom(77).Normal(10, 64, 1.0)) };
         var sample = task.Sample(1, 5)[0];
         var target = sample.Input.Select(_ => Enumerable.Range(0, 10).Select(c => c == sample.Label ? 1.0 : 0.0).ToArray()).ToArray();
         var q = QSnnGradients.Compute(spec, sample.Input, target, rule);

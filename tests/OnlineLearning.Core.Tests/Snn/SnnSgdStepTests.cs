@@ -111,19 +111,7 @@ public sealed class SnnSgdStepTests
         }
 
         var readout = spec.Readout is { } r ? new DenseSpec(r.Size, Rows(values[k], r.Size, r.FanIn)) : null;
-        return new SnnSpec
-        {
-            Neuron = spec.Neuron,
-            Decay = spec.Decay,
-            SurrogateSlope = spec.SurrogateSlope,
-            Loss = spec.Loss,
-            Inputs = spec.Inputs,
-            Seed = spec.Seed,
-            Layers = layers,
-            Readout = readout,
-            ReadoutLeak = spec.ReadoutLeak,
-            Warmup = spec.Warmup,
-        };
+        return spec with { Layers = layers, Readout = readout };
     }
 
     private static double[][] Flatten(SnnSpec spec)

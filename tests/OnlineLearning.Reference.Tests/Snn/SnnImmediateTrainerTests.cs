@@ -54,17 +54,9 @@ public sealed class SnnImmediateTrainerTests
         yield return ("readout.W", [.. a.Readout!.W.SelectMany(r => r)], [.. b.Readout!.W.SelectMany(r => r)]);
     }
 
-    private static SnnSpec Clone(SnnSpec s) => new()
+    private static SnnSpec Clone(SnnSpec s) => s with
     {
-        Neuron = s.Neuron,
-        Decay = s.Decay,
-        SurrogateSlope = s.SurrogateSlope,
-        Loss = s.Loss,
-        Inputs = s.Inputs,
-        Seed = s.Seed,
         Layers = [.. s.Layers.Select(l => new SnnLayerSpec(l.Size, [.. l.W.Select(r => r.ToArray())], [.. l.Threshold]))],
         Readout = s.Readout is { } r ? new DenseSpec(r.Size, [.. r.W.Select(row => row.ToArray())]) : null,
-        ReadoutLeak = s.ReadoutLeak,
-        Warmup = s.Warmup,
     };
 }
