@@ -38,6 +38,26 @@ public sealed class SnnLayerSpec
     public double[] Threshold { get; }
 
     public int FanIn => W.Length == 0 ? 0 : W[0].Length;
+
+    /// <summary>
+    /// A layer drawn from <paramref name="random"/>: W ~ N(bias, gain²/fan-in), so that sparse spike input still
+    /// drives the neurons, and thresholds uniform in [thresholdMin, thresholdMax).
+    /// </summary>
+    public static SnnLayerSpec Random(
+        SpecRandom random, int size, int fanIn, double gain, double bias = 0, double thresholdMin = 0.3, double thresholdMax = 0.9)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var w = random.Normal(size, fanIn, gain / Math.Sqrt(fanIn));
+        foreach (var row in w)
+        {
+            for (int j = 0; j < row.Length; j++)
+            {
+                row[j] += bias;
+            }
+        }
+
+        return new SnnLayerSpec(size, w, [.. Enumerable.Range(0, size).Select(_ => random.Uniform(thresholdMin, thresholdMax))]);
+    }
 }
 
 /// <summary>

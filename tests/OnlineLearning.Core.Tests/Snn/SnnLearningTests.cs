@@ -102,16 +102,7 @@ public sealed class SnnLearningTests
         int fanIn = 20;
         foreach (var (size, gain, bias) in new[] { (128, 1.0, 0.1), (64, 2.0, 0.0) })
         {
-            var w = random.Normal(size, fanIn, gain / Math.Sqrt(fanIn));
-            foreach (var row in w)
-            {
-                for (int j = 0; j < row.Length; j++)
-                {
-                    row[j] += bias;
-                }
-            }
-
-            layers.Add(new SnnLayerSpec(size, w, [.. Enumerable.Range(0, size).Select(_ => random.Uniform(0.3, 0.9))]));
+            layers.Add(SnnLayerSpec.Random(random, size, fanIn, gain, bias));
             fanIn = size;
         }
 

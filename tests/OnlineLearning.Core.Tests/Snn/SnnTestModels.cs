@@ -15,16 +15,7 @@ internal static class SnnTestModels
         int fanIn = inputs;
         foreach (int size in sizes)
         {
-            var w = random.Normal(size, fanIn, gain / Math.Sqrt(fanIn));
-            foreach (var row in w)
-            {
-                for (int j = 0; j < row.Length; j++)
-                {
-                    row[j] += bias;
-                }
-            }
-
-            layers.Add(new SnnLayerSpec(size, w, [.. Enumerable.Range(0, size).Select(_ => random.Uniform(0.3, 0.9))]));
+            layers.Add(SnnLayerSpec.Random(random, size, fanIn, gain, bias));
             fanIn = size;
         }
 

@@ -28,17 +28,7 @@ internal static class SnnFixtures
         int fanIn = inputs;
         foreach (int size in sizes)
         {
-            var w = random.Normal(size, fanIn, gain / Math.Sqrt(fanIn));
-            foreach (var row in w)
-            {
-                for (int j = 0; j < row.Length; j++)
-                {
-                    row[j] += bias;
-                }
-            }
-
-            var threshold = Enumerable.Range(0, size).Select(_ => random.Uniform(0.3, 0.9)).ToArray();
-            layers.Add(new SnnLayerSpec(size, w, threshold));
+            layers.Add(SnnLayerSpec.Random(random, size, fanIn, gain, bias));
             fanIn = size;
         }
 
