@@ -15,8 +15,6 @@ namespace OnlineLearning.Core.Snn;
 /// </summary>
 internal sealed class QSnnLayer
 {
-    private const int BackwardGuardBits = 6;
-
     private readonly NeuronKind _neuron;
     private readonly LayerShape _shape;
     private readonly short _decay;          // d (SNU) or λ (LIF), Q15
@@ -32,9 +30,8 @@ internal sealed class QSnnLayer
     private readonly ArenaTensor _spikes;     // Q10
     private readonly ArenaTensor _u;          // v − θ, Q12
     private readonly ArenaTensor _h;          // h', Q15
-    private readonly ArenaTensor _c;          // L ⊙ g, Q12 (g = h' or ḡ)
+    private readonly ArenaTensor _c;          // int32 Q28: L ⊙ g (g = h' or ḡ)
     private readonly ArenaTensor _row;        // scratch, m
-    private readonly ArenaTensor _back;       // int32, m: Wᵀ (L ⊙ g) before rounding
     private readonly int _stateSlot;
 
     // Rule state (null when the rule does not keep it).
@@ -72,9 +69,8 @@ internal sealed class QSnnLayer
         _spikes = plan.Add(p + ".y", ArenaElement.Int16, ActivationFrac, size);
         _u = plan.Add(p + ".u", ArenaElement.Int16, MembraneFrac, size);
         _h = plan.Add(p + ".surrogate", ArenaElement.Int16, 15, size);
-        _c = plan.Add(p + ".signal_g", ArenaElement.Int16, ScaledSignalFrac, size);
+        _c = plan.Add(p + ".signal_g", ArenaElement.Int32, ScaledSignalFrac, size);
         _row = plan.Add(p + ".row_scratch", ArenaElement.Int16, TraceFrac, fanIn);
-        _back = plan.Add(p + ".backward", ArenaElement.Int32, SignalFrac + BackwardGuardBits, fanIn);
         _stateSlot = plan.TrackSaturation(_state);
 
         bool leaky = _kappa != 0;
@@ -122,8 +118,8 @@ internal sealed class QSnnLayer
     /// <summary>This step's spikes in the activation format (Q10).</summary>
     public Span<short> Spikes(Arena arena) => arena.Int16(_spikes);
 
-    /// <summary>L ⊙ g of the last <see cref="Learn"/>: what flows on to the layer below through Wᵀ.</summary>
-    public Span<short> SignalTimesSurrogate(Arena arena) => arena.Int16(_c);
+    /// <summary>L ⊙ g of the last <see cref="Learn"/> (int32 Q28): what flows on to the layer below through Wᵀ.</summary>
+    public Span<int> SignalTimesSurrogate(Arena arena) => arena.Int32(_c);
 
     /// <summary>Zeroes neuron state and traces (sequence start). Gradients and weights are kept.</summary>
     public void ResetState(Arena arena)
@@ -193,83 +189,84 @@ internal sealed class QSnnLayer
     }
 
     /// <summary>
-    /// Accumulates this step's gradient for the learning signal L = dE_t/dy_t (Q12), and leaves L ⊙ g in
-    /// <see cref="SignalTimesSurrogate"/>. x is the same input <see cref="Forward"/> saw.
+    /// Accumulates this step's gradient for the learning signal L = dE_t/dy_t (int32 Q24), and leaves L ⊙ g in
+    /// <see cref="SignalTimesSurrogate"/>. x is the same input <see cref="Forward"/> saw. Returns the number of
+    /// saturated L ⊙ g elements.
     /// </summary>
-    public void Learn(QKernels k, Arena arena, ReadOnlySpan<short> x, ReadOnlySpan<short> signal)
+    public int Learn(QKernels k, Arena arena, ReadOnlySpan<short> x, ReadOnlySpan<int> signal)
     {
         var h = arena.Int16(_h);
-        var c = arena.Int16(_c);
+        var c = arena.Int32(_c);
         var gw = arena.Int32(W.Gradient);
         var gTheta = arena.Int32(Threshold.Gradient);
         if (_shape.Presynaptic)
         {
             // OTTT / Approx OTPE (seed 002 2.3.2, 3.1 Eq. 5): G += (L ⊙ ḡ) ⊗ ẑ; with κ = 0, ḡ = h' and ẑ = â.
-            Multiply(signal, _gBar is null ? h : arena.Int16(_gBar), c);
+            int saturations = WideSignal.Multiply(signal, _gBar is null ? h : arena.Int16(_gBar), SignalFrac, ScaledSignalFrac, c);
             var z = _zHat is null ? arena.Int16(_aHat!) : arena.Int16(_zHat);
-            OuterProduct.Accumulate(k, c, z, ScaledGradientShift, gw, arena.Int16(_row));
+            WideSignal.OuterAccumulate(k, c, ScaledSignalFrac, z, TraceFrac, gw, arena.Int16(_row));
             var zTheta = _zTheta is null ? arena.Int16(_eTheta!) : arena.Int16(_zTheta);
             if (_zTheta is null)
             {
                 ThresholdFactor(arena.Int16(_aTheta!), zTheta);
             }
 
-            AccumulateProduct(gTheta, c, zTheta, ScaledGradientShift);
-            return;
+            WideSignal.AccumulateProduct(gTheta, c, ScaledSignalFrac, zTheta, TraceFrac);
+            return saturations;
         }
 
         // OSTL / OTPE: the spatial signal passes on with ḡ when averaged (seed 002 3.1), else with h'_t (seed 000 Eq. 18).
-        Multiply(signal, _shape.Averaged && _gBar is not null ? arena.Int16(_gBar) : h, c);
+        int saturated = WideSignal.Multiply(signal, _shape.Averaged && _gBar is not null ? arena.Int16(_gBar) : h, SignalFrac, ScaledSignalFrac, c);
         if (_rW is null)
         {
-            // ε^W = D ε^W + x and G += (L ⊙ h') ⊗ ε^W in one pass (seed 000 Eq. 11, 12, 14).
-            Span<short> lh = arena.Int16(_eTheta!);
-            Multiply(signal, h, lh);
-            k.TraceUpdateAccumulate(arena.Int16(_epsW!), _n, _m, arena.Int16(_d!), x, lh, ScaledGradientShift, gw);
-            ThresholdEligibility(arena.Int16(_epsTheta!), arena.Int16(_d!), arena.Int16(_direct!), h, arena.Int16(_eTheta!));
-            AccumulateProduct(gTheta, signal, arena.Int16(_eTheta!), GradientShift);
+            OstlLearn(k, arena, x, signal, h, gw, gTheta);
         }
         else
         {
             OtpeLearn(k, arena, x, signal, h, gw, gTheta);
         }
+
+        return saturated;
     }
 
     /// <summary>
     /// The learning signal of the layer below through the current step only (seed 000 Eq. 18):
-    /// L_{l-1} = W_lᵀ (L_l ⊙ g_l), into Q12. Returns the number of saturated elements.
+    /// L_{l-1} = W_lᵀ (L_l ⊙ g_l), int32 Q24. Returns the number of saturated elements.
     /// </summary>
-    public int PropagateSignal(QKernels k, Arena arena, Span<short> below)
-    {
-        var acc = arena.Int32(_back);
-        OuterProduct.TransposedProduct(k, arena.Int16(W.Value), arena.Int16(_c), WeightFrac + ScaledSignalFrac - SignalFrac - BackwardGuardBits, acc, arena.Int16(_row));
-        int saturations = 0;
-        foreach (int v in acc)
-        {
-            int r = QMath.ShiftRightRound(v, BackwardGuardBits);
-            if (r is > short.MaxValue or < short.MinValue)
-            {
-                saturations++;
-            }
-        }
+    public int PropagateSignal(QKernels k, Arena arena, Span<int> below) =>
+        WideSignal.TransposedProduct(k, arena.Int16(W.Value), WeightFrac, arena.Int32(_c), ScaledSignalFrac, below, SignalFrac, arena.Int16(_row));
 
-        k.NarrowRound(acc, BackwardGuardBits, below);
-        return saturations;
+    private void OstlLearn(QKernels k, Arena arena, ReadOnlySpan<short> x, ReadOnlySpan<int> signal, ReadOnlySpan<short> h, Span<int> gw, Span<int> gTheta)
+    {
+        // ε^W = D ε^W + x and G += (L ⊙ h') ⊗ ε^W in one pass per row (seed 000 Eq. 11, 12, 14); L ⊙ h' is
+        // formed here in Q28 (not from c, which may hold ḡ) and meets each row with its own exponent.
+        var eps = arena.Int16(_epsW!);
+        var d = arena.Int16(_d!);
+        var epsTheta = arena.Int16(_epsTheta!);
+        ThresholdEligibility(epsTheta, d, arena.Int16(_direct!), h, arena.Int16(_eTheta!));
+        for (int i = 0; i < _n; i++)
+        {
+            int lh = QMath.SaturateToInt32(QMath.ShiftRightRound((long)signal[i] * h[i], SignalFrac + 15 - ScaledSignalFrac));
+            WideSignal.TraceRow(k, eps.Slice(i * _m, _m), d[i], x, lh, ScaledSignalFrac, TraceFrac, gw.Slice(i * _m, _m));
+
+            // dθ: (L h') (ε^θ − 1), the product of e^θ = h' (ε^θ − 1) with L taken in the wide format.
+            long product = (long)lh * (epsTheta[i] - TraceOne);
+            gTheta[i] = QMath.AddSat(gTheta[i], QMath.SaturateToInt32(QMath.ShiftRightRound(product, ScaledSignalFrac + TraceFrac - GradientFrac)));
+        }
     }
 
-    private void OtpeLearn(QKernels k, Arena arena, ReadOnlySpan<short> x, ReadOnlySpan<short> signal, ReadOnlySpan<short> h, Span<int> gw, Span<int> gTheta)
+    private void OtpeLearn(QKernels k, Arena arena, ReadOnlySpan<short> x, ReadOnlySpan<int> signal, ReadOnlySpan<short> h, Span<int> gw, Span<int> gTheta)
     {
         // ε^W as in OSTL, then R̂ = h' ε^W + ρ R̂ row by row, with G += L ⊙ R̂ fused in (seed 002 Eq. 3-4).
         var eps = arena.Int16(_epsW!);
         var r = arena.Int16(_rW!);
         var row = arena.Int16(_row);
         k.TraceUpdate(eps, _n, _m, arena.Int16(_d!), x);
-        ReadOnlySpan<short> rho = [_kappa];
         for (int i = 0; i < _n; i++)
         {
             var epsRow = eps.Slice(i * _m, _m);
             k.ScaleQ15(epsRow, h[i], row);
-            k.TraceUpdateAccumulate(r.Slice(i * _m, _m), 1, _m, rho, row, signal.Slice(i, 1), GradientShift, gw.Slice(i * _m, _m));
+            WideSignal.TraceRow(k, r.Slice(i * _m, _m), _kappa, row, signal[i], SignalFrac, TraceFrac, gw.Slice(i * _m, _m));
         }
 
         var eTheta = arena.Int16(_eTheta!);
@@ -280,7 +277,7 @@ internal sealed class QSnnLayer
             rTheta[i] = QMath.AddSat(QMath.MulQ15(_kappa, rTheta[i]), eTheta[i]);
         }
 
-        AccumulateProduct(gTheta, signal, rTheta, GradientShift);
+        WideSignal.AccumulateProduct(gTheta, signal, SignalFrac, rTheta, TraceFrac);
     }
 
     // D_t = ds_t/ds_{t-1} (seed 000 Eq. 16) and the direct θ term of ds_t/dθ (Eq. 15), from the previous step.
@@ -366,16 +363,6 @@ internal sealed class QSnnLayer
         }
     }
 
-    // dst = a ⊙ g: signal (Q12) times a Q15 factor, kept in Q14 (ScaledSignalFrac).
-    private static void Multiply(ReadOnlySpan<short> a, ReadOnlySpan<short> q15, Span<short> dst)
-    {
-        const int shift = SignalFrac + 15 - ScaledSignalFrac;
-        for (int i = 0; i < dst.Length; i++)
-        {
-            dst[i] = QMath.SaturateToInt16(QMath.ShiftRightRound(a[i] * q15[i], shift));
-        }
-    }
-
     // SNU: s = W x + d s (1 − y); LIF: v = λ (v − θ y) + W x. Returns the number of saturated states.
     private int NeuronUpdate(ReadOnlySpan<int> pre, Span<short> state, ReadOnlySpan<short> spikes, ReadOnlySpan<short> theta)
     {
@@ -396,14 +383,5 @@ internal sealed class QSnnLayer
         }
 
         return saturations;
-    }
-
-    // g[i] += round(a[i] · b[i] / 2^shift): a signal times a per-neuron trace into the Q20 accumulator.
-    private static void AccumulateProduct(Span<int> g, ReadOnlySpan<short> a, ReadOnlySpan<short> b, int shift)
-    {
-        for (int i = 0; i < g.Length; i++)
-        {
-            g[i] = QMath.AddSat(g[i], QMath.ShiftRightRound(a[i] * b[i], shift));
-        }
     }
 }

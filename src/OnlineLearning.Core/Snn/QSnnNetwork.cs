@@ -27,18 +27,16 @@ public sealed class QSnnNetwork
     private readonly ArenaTensor _input;
     private readonly ArenaTensor _output;       // int32 Q12: ŷ_t, or the integrated readout o_t for CE
     private readonly ArenaTensor _readoutStep;  // int32 Q12: W_out y_t
-    private readonly ArenaTensor _error;        // Q12
+    private readonly ArenaTensor _error;        // Q12 (ErrorFrac)
     private readonly ArenaTensor _target;       // Q12 (CE: one-hot in Q12)
     private readonly ArenaTensor _readoutTrace; // Q10: leaky sum of y for the CE readout gradient
     private readonly ArenaTensor _expScratch;
-    private readonly ArenaTensor[] _signals;    // per layer, Q12
+    private readonly ArenaTensor[] _signals;    // per layer, int32 Q24
     private readonly ArenaTensor _counters;     // int64: [0] loss (Q24 MSE / Q16 CE), [1] steps in sequence, [2] total steps
     private readonly ArenaTensor? _feedback;        // Q12 copy of W_out for the learning signal (FeedbackReadout.SequenceStart)
-    private readonly ArenaTensor? _feedbackAcc;     // int32, fan-in: W_fbᵀ e before rounding
-    private readonly ArenaTensor? _feedbackScratch; // fan-in
+    private readonly ArenaTensor? _backScratch;     // fan-in of the readout: row scratch of W_outᵀ e
     private readonly int _errorSlot;
     private readonly int[] _signalSlots;
-    private const int FeedbackGuardBits = 6;
     private UpdateClock _clock;
     private bool _gradientPending;
 
@@ -65,7 +63,7 @@ public sealed class QSnnNetwork
             bool last = l == _layers.Length - 1;
             var shape = LayerShape.For(options.Rule, last, spec.Decay, outputLeak);
             _layers[l] = new QSnnLayer(Plan, l, spec, fanIn, spec.Layers[l].Size, shape, momentum);
-            _signals[l] = Plan.Add($"layers[{l}].signal", ArenaElement.Int16, SignalFrac, spec.Layers[l].Size);
+            _signals[l] = Plan.Add($"layers[{l}].signal", ArenaElement.Int32, SignalFrac, spec.Layers[l].Size);
             _signalSlots[l] = Plan.TrackSaturation(_signals[l]);
             fanIn = spec.Layers[l].Size;
         }
@@ -76,15 +74,15 @@ public sealed class QSnnNetwork
             if (options.Feedback == FeedbackReadout.SequenceStart)
             {
                 _feedback = Plan.Add("readout.feedback_W", ArenaElement.Int16, WeightFrac, readout.Size * fanIn);
-                _feedbackAcc = Plan.Add("readout.feedback_backward", ArenaElement.Int32, SignalFrac + FeedbackGuardBits, fanIn);
-                _feedbackScratch = Plan.Add("readout.feedback_scratch", ArenaElement.Int16, ArenaTensor.NotFixedPoint, fanIn);
             }
+
+            _backScratch = Plan.Add("readout.backward_scratch", ArenaElement.Int16, ArenaTensor.NotFixedPoint, fanIn);
         }
 
         int outputs = spec.Outputs;
         _output = Plan.Add("output", ArenaElement.Int32, OutputFrac, outputs);
         _readoutStep = Plan.Add("readout.step", ArenaElement.Int32, OutputFrac, outputs);
-        _error = Plan.Add("error", ArenaElement.Int16, SignalFrac, outputs);
+        _error = Plan.Add("error", ArenaElement.Int16, ErrorFrac, outputs);
         _target = Plan.Add("target", ArenaElement.Int16, OutputFrac, outputs);
         _readoutTrace = Plan.Add("readout.trace", ArenaElement.Int16, TraceFrac, fanIn);
         _expScratch = Plan.Add("loss.exp", ArenaElement.Int32, 30, outputs);
@@ -362,18 +360,18 @@ public sealed class QSnnNetwork
 
         if (_loss == LossKind.Mse)
         {
-            counters[0] += QLosses.MeanSquaredError(output, target, OutputFrac, error, SignalFrac, out int saturations);
+            counters[0] += QLosses.MeanSquaredError(output, target, OutputFrac, error, ErrorFrac, out int saturations);
             Arena.CountSaturations(_errorSlot, saturations);
         }
         else
         {
             var scratch = Arena.Int32(_expScratch);
             counters[0] += label >= 0
-                ? QLosses.SoftmaxCrossEntropy(output, OutputFrac, label, error, SignalFrac, scratch)
-                : QLosses.SoftmaxCrossEntropy(output, OutputFrac, target, OutputFrac, error, SignalFrac, scratch);
+                ? QLosses.SoftmaxCrossEntropy(output, OutputFrac, label, error, ErrorFrac, scratch)
+                : QLosses.SoftmaxCrossEntropy(output, OutputFrac, target, OutputFrac, error, ErrorFrac, scratch);
         }
 
-        _readout?.AccumulateGradient(_k, Arena, error, SignalFrac, trace, ActivationFrac);
+        _readout?.AccumulateGradient(_k, Arena, error, ErrorFrac, trace, ActivationFrac);
         return true;
     }
 
@@ -382,30 +380,43 @@ public sealed class QSnnNetwork
     {
         var error = Arena.Int16(_error);
         int last = _layers.Length - 1;
-        var signal = Arena.Int16(_signals[last]);
-        if (_feedback is not null)
+        var signal = Arena.Int32(_signals[last]);
+        if (_readout is not null)
         {
-            Arena.CountSaturations(_signalSlots[last], FeedbackBackward(error, signal));
-        }
-        else if (_readout is not null)
-        {
-            Arena.CountSaturations(_signalSlots[last], _readout.Backward(_k, Arena, error, SignalFrac, signal, SignalFrac));
+            // The readout copy of the sequence start (FeedbackReadout.SequenceStart) or the live readout.
+            var w = Arena.Int16(_feedback ?? _readout.Weights.Value);
+            OuterProduct.TransposedProduct(_k, w, error, WeightFrac + ErrorFrac - SignalFrac, signal, Arena.Int16(_backScratch!));
+            Arena.CountSaturations(_signalSlots[last], CountRails(signal));
         }
         else
         {
-            error.CopyTo(signal);
+            for (int i = 0; i < signal.Length; i++)
+            {
+                signal[i] = error[i] << (SignalFrac - ErrorFrac);
+            }
         }
 
         for (int l = last; l >= 0; l--)
         {
             ReadOnlySpan<short> x = l == 0 ? Arena.Int16(_input) : _layers[l - 1].Spikes(Arena);
-            _layers[l].Learn(_k, Arena, x, Arena.Int16(_signals[l]));
+            Arena.CountSaturations(_signalSlots[l], _layers[l].Learn(_k, Arena, x, Arena.Int32(_signals[l])));
             if (l > 0)
             {
-                var below = Arena.Int16(_signals[l - 1]);
+                var below = Arena.Int32(_signals[l - 1]);
                 Arena.CountSaturations(_signalSlots[l - 1], _layers[l].PropagateSignal(_k, Arena, below));
             }
         }
+    }
+
+    private static int CountRails(ReadOnlySpan<int> values)
+    {
+        int count = 0;
+        foreach (int v in values)
+        {
+            count += v is int.MaxValue or int.MinValue ? 1 : 0;
+        }
+
+        return count;
     }
 
     // Warm-up steps carry no loss, but the eligibility traces (ε, R̂, updated in Learn) must still see them, as the
@@ -414,7 +425,7 @@ public sealed class QSnnNetwork
     {
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
-            var signal = Arena.Int16(_signals[l]);
+            var signal = Arena.Int32(_signals[l]);
             signal.Clear();
             ReadOnlySpan<short> x = l == 0 ? Arena.Int16(_input) : _layers[l - 1].Spikes(Arena);
             _layers[l].Learn(_k, Arena, x, signal);
@@ -428,21 +439,5 @@ public sealed class QSnnNetwork
         {
             Arena.Int16(_readout!.Weights.Value).CopyTo(Arena.Int16(_feedback));
         }
-    }
-
-    // L = W_fbᵀ e into Q12, like QDense.Backward but through the copy. Returns the number of saturated elements.
-    private int FeedbackBackward(ReadOnlySpan<short> error, Span<short> signal)
-    {
-        var acc = Arena.Int32(_feedbackAcc!);
-        OuterProduct.TransposedProduct(_k, Arena.Int16(_feedback!), error, WeightFrac - FeedbackGuardBits, acc, Arena.Int16(_feedbackScratch!));
-        int saturations = 0;
-        foreach (int v in acc)
-        {
-            int r = QMath.ShiftRightRound(v, FeedbackGuardBits);
-            saturations += r is > short.MaxValue or < short.MinValue ? 1 : 0;
-        }
-
-        _k.NarrowRound(acc, FeedbackGuardBits, signal);
-        return saturations;
     }
 }

@@ -57,8 +57,10 @@ public sealed class SnnFidelityTests
             }
         }
 
-        // LIF + CE with OSTL/OTTT carries a tiny layer-0 signal (two surrogates deep); 0.79 measured there, 0.99+ elsewhere.
-        Assert.That(worst, Is.GreaterThan(0.75), "worst per-layer cosine in 3-hidden-layer nets");
+        // The layer-0 signal of LIF + CE is ~1e-4 (two surrogates deep): carried in int16 Q12 it gave 0.79 (OTTT) and
+        // 0.82 (OSTL); int32 Q24 signals with per-row exponents give ≥ 0.9997 there. The worst cell is now F-OTPE's
+        // LIF MSE readout (0.987), which the learning signal does not touch.
+        Assert.That(worst, Is.GreaterThanOrEqualTo(0.985), "worst per-layer cosine in 3-hidden-layer nets");
     }
 
     /// <summary>
