@@ -24,6 +24,7 @@ public sealed class QSnnNetwork
     private readonly LossKind _loss;
     private readonly short _readoutLeak;
     private readonly int _warmup;
+    private readonly int _errorFrac;
     private readonly ArenaTensor _input;
     private readonly ArenaTensor _output;       // int32 Q12: ŷ_t, or the integrated readout o_t for CE
     private readonly ArenaTensor _readoutStep;  // int32 Q12: W_out y_t
@@ -50,6 +51,7 @@ public sealed class QSnnNetwork
         // for F-OTPE the readout leak on either loss (seed 002 3.2), as in the float64 reference.
         double outputLeak = spec.Loss == LossKind.CrossEntropy || options.Rule == SnnRule.FOtpe ? spec.ReadoutLeak : 0;
         _readoutLeak = Q15(outputLeak);
+        _errorFrac = spec.Loss == LossKind.Mse && outputLeak > 0 ? IntegratedErrorFrac : ErrorFrac;
         _warmup = spec.Loss == LossKind.CrossEntropy ? spec.Warmup : 0;
         bool momentum = options.Sgd.Momentum > 0;
         Plan = new ArenaPlan();
@@ -82,7 +84,7 @@ public sealed class QSnnNetwork
         int outputs = spec.Outputs;
         _output = Plan.Add("output", ArenaElement.Int32, OutputFrac, outputs);
         _readoutStep = Plan.Add("readout.step", ArenaElement.Int32, OutputFrac, outputs);
-        _error = Plan.Add("error", ArenaElement.Int16, ErrorFrac, outputs);
+        _error = Plan.Add("error", ArenaElement.Int16, _errorFrac, outputs);
         _target = Plan.Add("target", ArenaElement.Int16, OutputFrac, outputs);
         _readoutTrace = Plan.Add("readout.trace", ArenaElement.Int16, TraceFrac, fanIn);
         _expScratch = Plan.Add("loss.exp", ArenaElement.Int32, 30, outputs);
@@ -360,7 +362,7 @@ public sealed class QSnnNetwork
 
         if (_loss == LossKind.Mse)
         {
-            counters[0] += QLosses.MeanSquaredError(output, target, OutputFrac, error, ErrorFrac, out int saturations);
+            counters[0] += QLosses.MeanSquaredError(output, target, OutputFrac, error, _errorFrac, out int saturations);
             Arena.CountSaturations(_errorSlot, saturations);
         }
         else
@@ -371,7 +373,7 @@ public sealed class QSnnNetwork
                 : QLosses.SoftmaxCrossEntropy(output, OutputFrac, target, OutputFrac, error, ErrorFrac, scratch);
         }
 
-        _readout?.AccumulateGradient(_k, Arena, error, ErrorFrac, trace, ActivationFrac);
+        _readout?.AccumulateGradient(_k, Arena, error, _errorFrac, trace, ActivationFrac);
         return true;
     }
 
@@ -385,14 +387,21 @@ public sealed class QSnnNetwork
         {
             // The readout copy of the sequence start (FeedbackReadout.SequenceStart) or the live readout.
             var w = Arena.Int16(_feedback ?? _readout.Weights.Value);
-            OuterProduct.TransposedProduct(_k, w, error, WeightFrac + ErrorFrac - SignalFrac, signal, Arena.Int16(_backScratch!));
+            // W (Q12) × e: Q24 products for Q12 errors; Q22 for Q10 errors, exact, then moved up to Q24.
+            int productFrac = WeightFrac + _errorFrac;
+            OuterProduct.TransposedProduct(_k, w, error, Math.Max(0, productFrac - SignalFrac), signal, Arena.Int16(_backScratch!));
+            for (int i = 0; productFrac < SignalFrac && i < signal.Length; i++)
+            {
+                signal[i] = QMath.ShiftLeftSat(signal[i], SignalFrac - productFrac);
+            }
+
             Arena.CountSaturations(_signalSlots[last], CountRails(signal));
         }
         else
         {
             for (int i = 0; i < signal.Length; i++)
             {
-                signal[i] = error[i] << (SignalFrac - ErrorFrac);
+                signal[i] = error[i] << (SignalFrac - _errorFrac);
             }
         }
 

@@ -18,6 +18,7 @@ namespace OnlineLearning.Core.Snn;
 /// Σ λ^(t−τ) h' (ḡ numerator)                 int32    Q16.15                         up to 1/(1 − λ)
 /// traces ε^W, ε^θ, â, ẑ, R̂ (and e^θ)         int16    Q5.10   ±32          9.8e-4    ε ≤ 1/(1 − d) for 0/1 inputs; ẑ ≤ 1/(1 − λ)^2 = 25 at λ = 0.8
 /// errors e (loss derivative)                 int16    Q3.12   ±8           2.4e-4    softmax − one-hot, or ŷ − y; saturations counted
+/// errors e, MSE on a leaky-integrated output  int16    Q5.10   ±32          9.8e-4    o − y with o up to 1/(1 − leak) readouts (F-OTPE)
 /// learning signals L (layers[i].signal)      int32    Q7.24   ±128         6.0e-8    reaches layer 0 through two surrogates (h' ~ 0.03 each): ~1e-4
 /// L ⊙ h' (or L ⊙ ḡ, layers[i].signal_g)      int32    Q3.28   ±8           3.7e-9    ~1e-6 in layer 0 of a deep LIF net, still ≥ 8 significant bits
 /// row coefficient for the int16 kernels      int16    m·2^−f  per row      15 bits   WideSignal.Normalise: per-row exponent f (Q28 → f ≤ 28)
@@ -41,6 +42,9 @@ public static class SnnFormats
     public const int OutputFrac = 12;
     /// <summary>Errors e (int16).</summary>
     public const int ErrorFrac = 12;
+
+    /// <summary>Errors e of an MSE on a leaky-integrated output (int16): o reaches ±10 and more.</summary>
+    public const int IntegratedErrorFrac = 10;
 
     /// <summary>Learning signals L (int32).</summary>
     public const int SignalFrac = 24;
