@@ -41,21 +41,10 @@ public sealed class SnnTrajectory
 
     internal static SnnTrajectory Run(SnnSpec spec, double[][] input, SpikeFunction f)
     {
-        int layers = spec.Layers.Count;
-        var potential = new double[layers][][];
-        var spikes = new double[layers][][];
-        var surrogate = new double[layers][][];
-        for (int l = 0; l < layers; l++)
-        {
-            potential[l] = new double[input.Length][];
-            spikes[l] = new double[input.Length][];
-            surrogate[l] = new double[input.Length][];
-        }
-
-        var trajectory = new SnnTrajectory(input, potential, spikes, surrogate);
+        var trajectory = Begin(spec, input);
         for (int t = 0; t < input.Length; t++)
         {
-            for (int l = 0; l < layers; l++)
+            for (int l = 0; l < spec.Layers.Count; l++)
             {
                 StepLayer(spec, trajectory, l, t, f);
             }
