@@ -174,25 +174,38 @@ public sealed class QSnnNetwork
     /// <summary>A forward step without loss or learning (evaluation).</summary>
     public void Infer(ReadOnlySpan<short> inputQ)
     {
-        inputQ.CopyTo(Arena.Int16(_input));
-        ReadOnlySpan<short> x = Arena.Int16(_input);
+        var input = Arena.Int16(_input);
+        inputQ.CopyTo(input);
+        ForwardReadout(ForwardLayers(input));
+    }
+
+    // The spiking layers bottom-up; returns the top layer's spikes.
+    private ReadOnlySpan<short> ForwardLayers(ReadOnlySpan<short> input)
+    {
+        ReadOnlySpan<short> x = input;
         foreach (var layer in _layers)
         {
             layer.Forward(_k, Arena, x);
             x = layer.Spikes(Arena);
         }
 
+        return x;
+    }
+
+    // ŷ_t = W_out y_t (seed 000 Eq. 17) into the step output, then o_t = leak o_{t-1} + ŷ_t (leak 0 for plain MSE).
+    private void ForwardReadout(ReadOnlySpan<short> top)
+    {
         var output = Arena.Int32(_output);
         var stepOut = Arena.Int32(_readoutStep);
         if (_readout is not null)
         {
-            _readout.Forward(_k, Arena, x, ActivationFrac, stepOut, OutputFrac);
+            _readout.Forward(_k, Arena, top, ActivationFrac, stepOut, OutputFrac);
         }
         else
         {
             for (int i = 0; i < stepOut.Length; i++)
             {
-                stepOut[i] = x[i] << (OutputFrac - ActivationFrac);
+                stepOut[i] = top[i] << (OutputFrac - ActivationFrac);
             }
         }
 
@@ -301,14 +314,7 @@ public sealed class QSnnNetwork
             RefreshFeedback();
         }
 
-        ReadOnlySpan<short> x = input;
-        foreach (var layer in _layers)
-        {
-            layer.Forward(_k, Arena, x);
-            x = layer.Spikes(Arena);
-        }
-
-        bool learn = ReadoutAndLoss(x, label, step, counters);
+        bool learn = ReadoutAndLoss(ForwardLayers(input), label, step, counters);
         if (learn)
         {
             Backward();
@@ -330,26 +336,10 @@ public sealed class QSnnNetwork
     // ŷ_t = W_out y_t (seed 000 Eq. 17) or o_t = leak o_{t-1} + W_out y_t (CE); error and readout gradient.
     private bool ReadoutAndLoss(ReadOnlySpan<short> top, int label, int step, Span<long> counters)
     {
+        ForwardReadout(top);
         var output = Arena.Int32(_output);
-        var stepOut = Arena.Int32(_readoutStep);
-        if (_readout is not null)
-        {
-            _readout.Forward(_k, Arena, top, ActivationFrac, stepOut, OutputFrac);
-        }
-        else
-        {
-            for (int i = 0; i < stepOut.Length; i++)
-            {
-                stepOut[i] = top[i] << (OutputFrac - ActivationFrac);
-            }
-        }
-
         var error = Arena.Int16(_error);
         var target = Arena.Int16(_target);
-        for (int i = 0; i < output.Length; i++)
-        {
-            output[i] = QMath.AddSat(QMath.MulShiftRound(output[i], _readoutLeak, 15), stepOut[i]);
-        }
 
         var trace = Arena.Int16(_readoutTrace);
         ReadOnlySpan<short> leak = [_readoutLeak];
