@@ -177,20 +177,7 @@ public sealed class QLruNetwork
     }
 
     /// <summary>The class of the sequence so far: the arg-max of the time-summed (equivalently averaged) output.</summary>
-    public int PredictSequence()
-    {
-        ReadOnlySpan<long> sum = Arena.Int64(_outputSum);
-        int best = 0;
-        for (int k = 1; k < sum.Length; k++)
-        {
-            if (sum[k] > sum[best])
-            {
-                best = k;
-            }
-        }
-
-        return best;
-    }
+    public int PredictSequence() => QLosses.ArgMax<long>(Arena.Int64(_outputSum));
 
     /// <summary>Zeroes every state, trace and step record (a new sequence); parameters and gradient sums are kept.</summary>
     public void ResetState()

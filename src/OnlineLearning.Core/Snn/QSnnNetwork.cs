@@ -153,7 +153,7 @@ public sealed class QSnnNetwork
     public ReadOnlySpan<int> Output => Arena.Int32(_output);
 
     /// <summary>The class with the largest output.</summary>
-    public int Predict() => QLosses.ArgMax(Output);
+    public int Predict() => QLosses.ArgMax<int>(Output);
 
     /// <summary>One regression (MSE) or distribution-target (CE) step. target is Q12, one value per output.</summary>
     public void Step(ReadOnlySpan<short> inputQ, ReadOnlySpan<short> targetQ)

@@ -154,7 +154,8 @@ public static class QLosses
     }
 
     /// <summary>Index of the largest value (first on ties).</summary>
-    public static int ArgMax(ReadOnlySpan<int> values)
+    public static int ArgMax<T>(ReadOnlySpan<T> values)
+        where T : System.Numerics.IComparisonOperators<T, T, bool>
     {
         int best = 0;
         for (int i = 1; i < values.Length; i++)
