@@ -77,7 +77,6 @@ internal sealed class LruTensors
 
     public int RecordCount => _records.Length;
 
-#pragma warning disable SA1600 // views named after the tensors of seed 004 A.2
     public Span<int> LambdaRe => A.Int32(_lambdaRe);
     public Span<int> LambdaIm => A.Int32(_lambdaIm);
     public Span<int> Gamma => A.Int32(_gamma);
@@ -110,7 +109,6 @@ internal sealed class LruTensors
     public Span<long> GradLambdaRe => A.Int64(_gradLambdaRe);
     public Span<long> GradLambdaIm => A.Int64(_gradLambdaIm);
     public Span<long> GradGamma => A.Int64(_gradGamma);
-#pragma warning restore SA1600
 
     public Arena Arena => A;
 
@@ -165,7 +163,6 @@ internal sealed class LruStepRecord
         _bxIm = plan.Add(prefix + ".bx_im", ArenaElement.Int32, BxFrac, n);
     }
 
-#pragma warning disable SA1600
     public Span<short> X(Arena a) => a.Int16(_x);
     public Span<int> HRe(Arena a) => a.Int32(_hRe);
     public Span<int> HIm(Arena a) => a.Int32(_hIm);
@@ -173,7 +170,6 @@ internal sealed class LruStepRecord
     public Span<int> HPrevIm(Arena a) => a.Int32(_hPrevIm);
     public Span<int> BxRe(Arena a) => a.Int32(_bxRe);
     public Span<int> BxIm(Arena a) => a.Int32(_bxIm);
-#pragma warning restore SA1600
 
     public void Clear(Arena a)
     {

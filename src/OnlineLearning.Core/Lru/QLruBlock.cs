@@ -301,13 +301,11 @@ internal sealed class QLruBlock
             _invStd = plan.Add(prefix + ".inv_std", ArenaElement.Int32, InvStdFrac, 1);
         }
 
-#pragma warning disable SA1600
         public Span<short> Y(Arena a) => a.Int16(_y);
         public Span<int> A(Arena a) => a.Int32(_a);
         public Span<short> G(Arena a) => a.Int16(_g);
         public Span<int> UHat(Arena a) => a.Int32(_uHat);
         public Span<int> InvStd(Arena a) => a.Int32(_invStd);
-#pragma warning restore SA1600
 
         public void Clear(Arena a)
         {
