@@ -83,6 +83,13 @@ public static class QMath
     public static long ShiftRightRound(long x, int shift) =>
         shift == 0 ? x : (x >> shift) + ((x >> (shift - 1)) & 1);
 
+    /// <summary>a / b rounded to nearest for b &gt; 0, ties toward +infinity (floor of a / b + ½), like the shifts.</summary>
+    public static long DivideRound(long a, long b)
+    {
+        long n = a + (b >> 1);
+        return n >= 0 ? n / b : -((-n + b - 1) / b);
+    }
+
     /// <summary>Rounding shift right, then saturate to int16. Same bits as NEON SQRSHRN (16-bit).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static short NarrowRound(int x, int shift) => SaturateToInt16(ShiftRightRound(x, shift));

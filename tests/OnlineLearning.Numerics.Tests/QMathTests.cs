@@ -63,6 +63,11 @@ public sealed class QMathTests
         Assert.That(QMath.AbsSat((short)-5), Is.EqualTo(5));
         Assert.That(QMath.ShiftLeftSat(1 << 30, 1), Is.EqualTo(int.MaxValue));
         Assert.That(QMath.MulShiftRound(3 << 20, 5 << 10, 20), Is.EqualTo(15 << 10));
+        Assert.That(QMath.DivideRound(7, 2), Is.EqualTo(4));     // 3.5 -> 4
+        Assert.That(QMath.DivideRound(-7, 2), Is.EqualTo(-3));   // -3.5 -> -3, ties toward +infinity like the shifts
+        Assert.That(QMath.DivideRound(-8, 3), Is.EqualTo(-3));   // -2.67 -> -3
+        Assert.That(QMath.DivideRound(8, 3), Is.EqualTo(3));
+        Assert.That(QMath.DivideRound(-1L << 40, 1 << 20), Is.EqualTo(-1L << 20));
     }
 
     [Test]

@@ -216,7 +216,7 @@ internal sealed class QLruBlock
             sum += u[k];
         }
 
-        long mean = DivRound(sum, _h);
+        long mean = QMath.DivideRound(sum, _h);
         long squares = 0;
         for (int k = 0; k < _h; k++)
         {
@@ -224,7 +224,7 @@ internal sealed class QLruBlock
             squares += d * d;
         }
 
-        long variance = DivRound(squares, _h) + Epsilon;          // Q22
+        long variance = QMath.DivideRound(squares, _h) + Epsilon;          // Q22
         int varFrac = VarFrac;
         while (variance > int.MaxValue)
         {
@@ -261,7 +261,7 @@ internal sealed class QLruBlock
         }
 
         AddBias(a, _bias, dOut);
-        long meanD = DivRound(sumD, _h), meanDu = DivRound(sumDu, _h);
+        long meanD = QMath.DivideRound(sumD, _h), meanDu = QMath.DivideRound(sumDu, _h);
         long invStd = s.InvStd(a)[0];
         for (int k = 0; k < _h; k++)
         {
@@ -278,13 +278,6 @@ internal sealed class QLruBlock
         {
             g[k] = QMath.SaturateToInt32(g[k] + QMath.ShiftRightRound((long)error[k], ErrorToGrad));
         }
-    }
-
-    /// <summary>round(a / b) for b &gt; 0, ties up (floor of a / b + ½).</summary>
-    private static long DivRound(long a, int b)
-    {
-        long n = a + (b >> 1);
-        return n >= 0 ? n / b : -((-n + b - 1) / b);
     }
 
     /// <summary>What the block's backward pass needs from one step.</summary>

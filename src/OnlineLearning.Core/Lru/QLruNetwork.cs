@@ -162,7 +162,7 @@ public sealed class QLruNetwork
     public int StepsInSequence { get; private set; }
 
     /// <summary>
-    /// The output averaged over the steps of the current sequence (Q24, rounded to nearest): for sequence
+    /// The output averaged over the steps of the current sequence (Q24, rounded to nearest, ties toward +infinity): for sequence
     /// classification the logits are averaged over time (seed 004 4.3) and the class is their arg-max.
     /// </summary>
     public void AverageOutput(Span<int> mean)
@@ -171,8 +171,7 @@ public sealed class QLruNetwork
         int steps = Math.Max(StepsInSequence, 1);
         for (int k = 0; k < sum.Length; k++)
         {
-            long rounded = sum[k] >= 0 ? (sum[k] + (steps / 2)) / steps : -((-sum[k] + (steps / 2)) / steps);
-            mean[k] = (int)Math.Clamp(rounded, int.MinValue, int.MaxValue);
+            mean[k] = QMath.SaturateToInt32(QMath.DivideRound(sum[k], steps));
         }
     }
 
