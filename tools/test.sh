@@ -110,7 +110,7 @@ grads_checks() {
     done
   done
   check "olrt plan snn otpe: arena table with a total" bash -c \
-    "$olrt plan --model $ex/snn-lif.json --rule otpe | grep -qE '^layers\[0\]\.W +int16' && $olrt plan --model $ex/snn-lif.json | grep -q '^total'"
+    "$olrt plan --model $ex/snn-lif.json --rule otpe | grep -qE '^layers\[0\]\.W +parameter +int16' && $olrt plan --model $ex/snn-lif.json | grep -q '^total'"
   check "olrt plan lru online: arena table with a total" bash -c "$olrt plan --model $ex/lru.json | grep -q '^total'"
   check "olrt copy-task (ci size, 200 samples) reports every rule" bash -c \
     "$olrt copy-task --size ci --samples 200 > $LOG_DIR/copy-task.txt 2>&1 && grep -q '^online / truncated' $LOG_DIR/copy-task.txt"

@@ -6,6 +6,9 @@ public enum QStorage
     Int8 = 8,
     Int16 = 16,
     Int32 = 32,
+
+    /// <summary>Wide accumulators (sums over time, losses).</summary>
+    Int64 = 64,
 }
 
 /// <summary>
@@ -43,14 +46,16 @@ public readonly record struct QFormat
     {
         QStorage.Int8 => sbyte.MinValue,
         QStorage.Int16 => short.MinValue,
-        _ => int.MinValue,
+        QStorage.Int32 => int.MinValue,
+        _ => long.MinValue,
     };
 
     public long MaxRaw => Storage switch
     {
         QStorage.Int8 => sbyte.MaxValue,
         QStorage.Int16 => short.MaxValue,
-        _ => int.MaxValue,
+        QStorage.Int32 => int.MaxValue,
+        _ => long.MaxValue,
     };
 
     /// <summary>The real value of one least significant bit.</summary>
@@ -66,17 +71,30 @@ public readonly record struct QFormat
 
     public static QFormat Q31 => new(QStorage.Int32, 31);
 
+    /// <summary>Bytes per stored element.</summary>
+    public int Bytes => (int)Storage / 8;
+
     /// <summary>Rounds to nearest (ties toward +infinity, as everywhere in this library) and saturates.</summary>
-    public long FromDouble(double value)
+    public long FromDouble(double value) => Quantize(value, FracBits, MinRaw, MaxRaw);
+
+    /// <summary>
+    /// The one quantiser from real values (config, import and host-side encoding; never the step path):
+    /// value · 2^fracBits rounded to nearest with ties toward +infinity, the tie rule of every kernel
+    /// (add half, shift right arithmetically), then saturated to [min, max]. NaN is an error.
+    /// </summary>
+    public static long Quantize(double value, int fracBits, long min, long max)
     {
         if (double.IsNaN(value))
         {
             throw new ArgumentException("NaN has no fixed-point representation.", nameof(value));
         }
 
-        double scaled = Math.Floor(Math.ScaleB(value, FracBits) + 0.5);
-        return scaled <= MinRaw ? MinRaw : scaled >= MaxRaw ? MaxRaw : (long)scaled;
+        double scaled = Math.Floor(Math.ScaleB(value, fracBits) + 0.5);
+        return scaled <= min ? min : scaled >= max ? max : (long)scaled;
     }
+
+    /// <summary>Right shift that takes a value from this format to <paramref name="target"/> (negative: a left shift).</summary>
+    public int ShiftTo(QFormat target) => FracBits - target.FracBits;
 
     public double ToDouble(long raw) => raw * Resolution;
 
@@ -84,4 +102,7 @@ public readonly record struct QFormat
     public bool CanRepresent(double value) => value >= MinValue && value <= MaxValue;
 
     public override string ToString() => $"Q{IntBits}.{FracBits} ({Storage})";
+
+    /// <summary>"Q3.12" style text.</summary>
+    public string Name => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Q{IntBits}.{FracBits}");
 }

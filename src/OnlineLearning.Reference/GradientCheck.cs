@@ -1,10 +1,7 @@
 using OnlineLearning.Core.Data;
 using OnlineLearning.Core.Gradients;
-using OnlineLearning.Core.Lru;
 using OnlineLearning.Core.Models;
-using OnlineLearning.Core.Snn;
-using OnlineLearning.Reference.Lru;
-using OnlineLearning.Reference.Snn;
+using OnlineLearning.Core.Networks;
 
 namespace OnlineLearning.Reference;
 
@@ -55,41 +52,8 @@ public static class GradientCheck
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(rule);
-        return spec switch
-        {
-            SnnSpec snn => RunSnn(snn, input, target, RuleNames.ParseSnn(rule), precision),
-            LruSpec lru => RunLru(lru, input, target, RuleNames.ParseLru(rule), precision),
-            _ => throw new ArgumentException($"no gradient check for {spec.GetType().Name}", nameof(spec)),
-        };
-    }
-
-    private static GradientReport RunSnn(SnnSpec spec, double[][] input, double[][] target, SnnRule rule, GradientPrecision precision)
-    {
-        if (precision == GradientPrecision.F64)
-        {
-            return SnnReference.Gradients(spec, input, target, rule);
-        }
-
-        RequireRuntimeRule(rule == SnnRule.Bptt);
-        return QSnnGradients.Compute(spec, input, target, rule);
-    }
-
-    private static GradientReport RunLru(LruSpec spec, double[][] input, double[][] target, LruRule rule, GradientPrecision precision)
-    {
-        if (precision == GradientPrecision.F64)
-        {
-            return LruReference.Gradients(spec, input, target, rule);
-        }
-
-        RequireRuntimeRule(rule == LruRule.Bptt);
-        return QLruGradients.Compute(spec, input, target, rule);
-    }
-
-    private static void RequireRuntimeRule(bool isBptt)
-    {
-        if (isBptt)
-        {
-            throw new ArgumentException("bptt is the float64 reference only; use --precision f64 with it", nameof(isBptt));
-        }
+        return precision == GradientPrecision.F64
+            ? ReferenceFactory.Gradients(spec, input, target, rule)
+            : NetworkGradients.Compute(spec, input, target, rule);
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using OnlineLearning.Core.Lru;
 using OnlineLearning.Core.Models;
-using OnlineLearning.Core.Snn;
+using OnlineLearning.Core.Networks;
 
 namespace OnlineLearning.Cli;
 
@@ -43,28 +42,8 @@ internal static class PlanCommand
 
     private static string Describe(ModelSpec spec, string? rule)
     {
-        switch (spec)
-        {
-            case SnnSpec snn:
-                var snnRule = RuleNames.ParseSnn(rule ?? "ostl");
-                RejectBptt(snnRule == SnnRule.Bptt);
-                return $"model: snn ({snn.Neuron}), rule {rule ?? "ostl"}\n" +
-                       QSnnNetwork.Create(snn, new QSnnOptions { Rule = snnRule }).Plan.Describe();
-            case LruSpec lru:
-                var lruRule = RuleNames.ParseLru(rule ?? "online");
-                RejectBptt(lruRule == LruRule.Bptt);
-                return $"model: lru, rule {rule ?? "online"}\n" +
-                       QLruNetwork.Create(lru, new QLruOptions { Rule = lruRule }).Plan.Describe();
-            default:
-                throw new ArgumentException($"no plan for {spec.GetType().Name}", nameof(spec));
-        }
-    }
-
-    private static void RejectBptt(bool isBptt)
-    {
-        if (isBptt)
-        {
-            throw new ArgumentException("bptt is the float64 reference and has no runtime plan", nameof(isBptt));
-        }
+        var network = NetworkFactory.Create(spec, new NetworkOptions { Rule = rule });
+        return $"model: {network.Family}, rule {network.Rule}, inputs {network.InputFormat.Name}, targets {network.TargetFormat.Name}\n" +
+               network.Plan.Describe();
     }
 }

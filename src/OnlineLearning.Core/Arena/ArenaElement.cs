@@ -1,7 +1,9 @@
+using OnlineLearning.Numerics;
+
 namespace OnlineLearning.Core.Memory;
 
 /// <summary>The integer element types an arena tensor can hold.</summary>
-public enum ArenaElement
+public enum ArenaElement : byte
 {
     Int8,
     Int16,
@@ -35,4 +37,26 @@ public static class ArenaElements
         ArenaElement.Int64 => "int64",
         _ => "uint32",
     };
+
+    /// <summary>True for a byte value that names an element type (checkpoint validation).</summary>
+    public static bool IsDefined(byte value) => value <= (byte)ArenaElement.UInt32;
+
+    /// <summary>The Q format of a signed element with <paramref name="fracBits"/> fractional bits; null for plain integers.</summary>
+    public static QFormat? Format(ArenaElement element, int fracBits)
+    {
+        if (fracBits < 0)
+        {
+            return null;
+        }
+
+        QStorage storage = element switch
+        {
+            ArenaElement.Int8 => QStorage.Int8,
+            ArenaElement.Int16 => QStorage.Int16,
+            ArenaElement.Int32 => QStorage.Int32,
+            ArenaElement.Int64 => QStorage.Int64,
+            _ => throw new ArgumentException("Random-generator lanes are plain integers; they have no Q format.", nameof(element)),
+        };
+        return new QFormat(storage, fracBits);
+    }
 }

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Text;
 
 namespace OnlineLearning.Core.Memory;
@@ -33,11 +35,16 @@ public sealed class ArenaPlan
     /// <summary>True once <see cref="Allocate"/> ran; the plan is frozen from then on.</summary>
     public bool IsFrozen => _saturations is not null;
 
-    /// <summary>Adds a tensor. Names must be unique. Use <see cref="ArenaTensor.NotFixedPoint"/> for plain integers.</summary>
-    public ArenaTensor Add(string name, ArenaElement element, int fracBits, int count)
+    /// <summary>Adds a vector tensor. Names must be unique. Use <see cref="ArenaTensor.NotFixedPoint"/> for plain integers.</summary>
+    public ArenaTensor Add(string name, TensorRole role, ArenaElement element, int fracBits, int count) =>
+        Add(name, role, element, fracBits, 1, count);
+
+    /// <summary>Adds a row-major [rows][cols] tensor. Names must be unique.</summary>
+    public ArenaTensor Add(string name, TensorRole role, ArenaElement element, int fracBits, int rows, int cols)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
         if (IsFrozen)
         {
             throw new InvalidOperationException($"The plan is already allocated; cannot add {name}.");
@@ -53,14 +60,15 @@ public sealed class ArenaPlan
             throw new ArgumentException($"An arena tensor named {name} already exists.", nameof(name));
         }
 
-        var tensor = new ArenaTensor(name, element, fracBits, count, _end);
-        long end = tensor.Offset + (long)tensor.Bytes;
+        long bytes = (long)rows * cols * ArenaElements.Size(element);
+        long end = _end + bytes;
         end = (end + Alignment - 1) / Alignment * Alignment;
         if (end > int.MaxValue)
         {
             throw new InvalidOperationException($"The arena would exceed 2 GiB at {name}.");
         }
 
+        var tensor = new ArenaTensor(name, role, element, ArenaElements.Format(element, fracBits), rows, cols, _end);
         _end = (int)end;
         _tensors.Add(tensor);
         return tensor;
@@ -90,26 +98,70 @@ public sealed class ArenaPlan
     {
         if (!IsFrozen)
         {
-            var counters = Add(SaturationTensorName, ArenaElement.Int64, ArenaTensor.NotFixedPoint, Math.Max(1, _tracked.Count));
+            var counters = Add(SaturationTensorName, TensorRole.Control, ArenaElement.Int64, ArenaTensor.NotFixedPoint, Math.Max(1, _tracked.Count));
             _saturations = counters;
         }
 
         return new Arena(this, _saturations!);
     }
 
-    /// <summary>The plan as a text table: name, storage, Q format, elements, bytes, and the total.</summary>
+    /// <summary>
+    /// A stable 64-bit hash (XxHash64, seed 0) of every tensor's name, role, element type, fractional bits and
+    /// shape, in plan order. Two networks whose fingerprints match lay out the same learning state in the same
+    /// way, so a checkpoint of one loads into the other; offsets follow from the list and are not hashed.
+    /// </summary>
+    public ulong Fingerprint()
+    {
+        var hash = new XxHash64();
+        Span<byte> fields = stackalloc byte[11];
+        foreach (var t in _tensors)
+        {
+            hash.Append(Encoding.UTF8.GetBytes(t.Name));
+            fields[0] = (byte)t.Role;
+            fields[1] = (byte)t.Element;
+            fields[2] = (byte)(sbyte)t.FracBits;
+            BinaryPrimitives.WriteInt32LittleEndian(fields[3..], t.Rows);
+            BinaryPrimitives.WriteInt32LittleEndian(fields[7..], t.Cols);
+            hash.Append(fields);
+        }
+
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>The fingerprint as 16 hex digits.</summary>
+    public string FingerprintText => Fingerprint().ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>Bytes per role (unaligned sums), for plan summaries and benchmarks.</summary>
+    public IReadOnlyDictionary<TensorRole, long> BytesByRole()
+    {
+        var sums = new SortedDictionary<TensorRole, long>();
+        foreach (var t in _tensors)
+        {
+            sums[t.Role] = sums.GetValueOrDefault(t.Role) + t.Bytes;
+        }
+
+        return sums;
+    }
+
+    /// <summary>The plan as a text table: name, role, storage, Q format, shape, bytes; the total and the fingerprint.</summary>
     public string Describe()
     {
         var text = new StringBuilder();
         int width = Math.Max(6, _tensors.Count == 0 ? 0 : _tensors.Max(t => t.Name.Length));
-        text.Append(CultureInfo.InvariantCulture, $"{"tensor".PadRight(width)}  {"type",-6}  {"format",-7}  {"elements",10}  {"bytes",10}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"tensor".PadRight(width)}  {"role",-9}  {"type",-6}  {"format",-7}  {"shape",-11}  {"bytes",10}\n");
         foreach (var t in _tensors)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"{t.Name.PadRight(width)}  {ArenaElements.Name(t.Element),-6}  {t.Format,-7}  {t.Count,10}  {t.Bytes,10}\n");
+                $"{t.Name.PadRight(width)}  {TensorRoles.Name(t.Role),-9}  {ArenaElements.Name(t.Element),-6}  {t.FormatText,-7}  {t.ShapeText,-11}  {t.Bytes,10}\n");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"{"total (aligned)".PadRight(width)}  {string.Empty,-6}  {string.Empty,-7}  {_tensors.Sum(t => (long)t.Count),10}  {TotalBytes,10}\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"total (aligned)".PadRight(width)}  {string.Empty,-9}  {string.Empty,-6}  {string.Empty,-7}  {string.Empty,-11}  {TotalBytes,10}\n");
+        foreach (var (role, bytes) in BytesByRole())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {TensorRoles.Name(role),-9} {bytes,10} bytes\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"fingerprint {FingerprintText}\n");
         return text.ToString();
     }
 }

@@ -1,20 +1,26 @@
-using System.Globalization;
+using OnlineLearning.Numerics;
 
 namespace OnlineLearning.Core.Memory;
 
 /// <summary>
-/// One named tensor in an <see cref="ArenaPlan"/>: its element type, Q format (fractional bits; -1 when the
-/// tensor holds plain integers such as counters or generator state), element count and byte offset.
+/// One named tensor in an <see cref="ArenaPlan"/>: its role, element type, Q format (null when it holds plain
+/// integers such as counters or generator state), shape [Rows][Cols] and byte offset.
 /// </summary>
-public sealed record ArenaTensor(string Name, ArenaElement Element, int FracBits, int Count, int Offset)
+public sealed record ArenaTensor(string Name, TensorRole Role, ArenaElement Element, QFormat? Format, int Rows, int Cols, int Offset)
 {
-    /// <summary>FracBits value for tensors that are not fixed-point numbers.</summary>
+    /// <summary>Fractional-bits value that marks a tensor of plain integers when a tensor is added.</summary>
     public const int NotFixedPoint = -1;
+
+    public int Count => Rows * Cols;
 
     public int Bytes => Count * ArenaElements.Size(Element);
 
+    /// <summary>Fractional bits, or <see cref="NotFixedPoint"/>.</summary>
+    public int FracBits => Format?.FracBits ?? NotFixedPoint;
+
     /// <summary>"Q3.12" style text, or "-" for plain integers.</summary>
-    public string Format => FracBits < 0
-        ? "-"
-        : string.Create(CultureInfo.InvariantCulture, $"Q{ArenaElements.Bits(Element) - 1 - FracBits}.{FracBits}");
+    public string FormatText => Format?.Name ?? "-";
+
+    /// <summary>"[rows x cols]" or "[count]".</summary>
+    public string ShapeText => Rows == 1 ? $"[{Cols}]" : $"[{Rows}x{Cols}]";
 }

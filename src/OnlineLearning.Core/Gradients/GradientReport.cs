@@ -17,6 +17,9 @@ public sealed class GradientReport
 
     public double Loss { get; set; }
 
+    /// <summary>Saturation events per tensor during the run (fixed point only; empty when nothing saturated).</summary>
+    public IReadOnlyList<(string Tensor, long Events)> Saturations { get; set; } = [];
+
     public IReadOnlyList<NamedGradient> Gradients => _gradients;
 
     public NamedGradient this[string name] =>
@@ -37,6 +40,17 @@ public sealed class GradientReport
         {
             writer.WriteStartObject();
             writer.WriteNumber("loss", Loss);
+            if (Saturations.Count > 0)
+            {
+                writer.WriteStartObject("saturations");
+                foreach (var (tensor, events) in Saturations)
+                {
+                    writer.WriteNumber(tensor, events);
+                }
+
+                writer.WriteEndObject();
+            }
+
             writer.WriteStartObject("gradients");
             foreach (var g in _gradients)
             {

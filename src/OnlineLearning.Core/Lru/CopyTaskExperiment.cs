@@ -114,7 +114,6 @@ public static class CopyTaskExperiment
                 break;
             }
 
-            network.ResetState();
             long loss = 0;
             for (int t = 0; t < task.Steps; t++)
             {
@@ -122,6 +121,8 @@ public static class CopyTaskExperiment
                 long stepLoss = network.Step(x, y);
                 loss += task.Mask[t] ? stepLoss : 0;
             }
+
+            network.EndSequence();       // applies the sequence's update (sequence-end schedule) and resets the state
 
             double perStep = ToDouble(loss, network.LossFracBits) / recallSteps;
             losses.Add(perStep);
@@ -134,7 +135,6 @@ public static class CopyTaskExperiment
             }
         }
 
-        network.ResetState();          // applies the last sequence's update
         int window = Math.Max(1, Math.Min(options.FinalWindow, losses.Count));
         double first = losses.Take(window).DefaultIfEmpty().Average(), last = losses.Skip(losses.Count - window).DefaultIfEmpty().Average();
         return new CopyTaskResult(rule, last, first, losses.Count, network.StateSaturations + network.GradientSaturations, clock.Elapsed);

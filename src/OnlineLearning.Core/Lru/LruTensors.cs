@@ -20,41 +20,41 @@ internal sealed class LruTensors
 
     public LruTensors(ArenaPlan plan, string prefix, int n, int h, int records)
     {
-        ArenaTensor Add(string name, ArenaElement element, int frac, int count) => plan.Add($"{prefix}.{name}", element, frac, count);
+        ArenaTensor Add(string name, TensorRole role, ArenaElement element, int frac, int count) => plan.Add($"{prefix}.{name}", role, element, frac, count);
         const ArenaElement I32 = ArenaElement.Int32, I64 = ArenaElement.Int64, I16 = ArenaElement.Int16;
         const int Plain = ArenaTensor.NotFixedPoint;
-        _lambdaRe = Add("lambda_re", I32, LambdaFrac, n);
-        _lambdaIm = Add("lambda_im", I32, LambdaFrac, n);
-        _gamma = Add("gamma", I32, GammaFrac, n);
-        _expNu = Add("exp_nu_log", I32, ExpNuFrac, n);
-        _expTheta = Add("exp_theta_log", I32, ExpThetaFrac, n);
-        _zero = Add("zero", I32, LambdaFrac, n);
-        _hRe = Add("h_re", I32, StateFrac, n);
-        _hIm = Add("h_im", I32, StateFrac, n);
-        _uRe = Add("gamma_bx_re", I32, BxFrac, n);
-        _uIm = Add("gamma_bx_im", I32, BxFrac, n);
-        _hqRe = Add("h_act_re", I16, ActFrac, n);
-        _hqIm = Add("h_act_im", I16, ActFrac, n);
-        _yRe = Add("c_re_h", I32, WeightFrac + ActFrac, h);
-        _yIm = Add("c_im_h", I32, WeightFrac + ActFrac, h);
-        _yLru = Add("y", I16, ActFrac, h);
-        _dy = Add("dy", I32, ErrorFrac, h);
-        _eLambdaRe = Add("e_lambda_re", I32, ELambdaFrac, n);
-        _eLambdaIm = Add("e_lambda_im", I32, ELambdaFrac, n);
-        _eGammaRe = Add("e_gamma_re", I32, EGammaFrac, n);
-        _eGammaIm = Add("e_gamma_im", I32, EGammaFrac, n);
-        _eBRe = Add("e_B_re", I32, EBFrac, n * h);
-        _eBIm = Add("e_B_im", I32, EBFrac, n * h);
-        _gRe = Add("dh_re", I32, ErrorFrac, n);
-        _gIm = Add("dh_im", I32, ErrorFrac, n);
-        _carryRe = Add("carry_re", I32, ErrorFrac, n);
-        _carryIm = Add("carry_im", I32, ErrorFrac, n);
-        _accRe = Add("acc_re", I64, Plain, n);
-        _accIm = Add("acc_im", I64, Plain, n);
-        _accX = Add("acc_x", I64, Plain, h);
-        _gradLambdaRe = Add("grad_lambda_re", I64, Plain, n);
-        _gradLambdaIm = Add("grad_lambda_im", I64, Plain, n);
-        _gradGamma = Add("grad_gamma", I64, Plain, n);
+        _lambdaRe = Add("lambda_re", TensorRole.Parameter, I32, LambdaFrac, n);
+        _lambdaIm = Add("lambda_im", TensorRole.Parameter, I32, LambdaFrac, n);
+        _gamma = Add("gamma", TensorRole.Parameter, I32, GammaFrac, n);
+        _expNu = Add("exp_nu_log", TensorRole.Parameter, I32, ExpNuFrac, n);
+        _expTheta = Add("exp_theta_log", TensorRole.Parameter, I32, ExpThetaFrac, n);
+        _zero = Add("zero", TensorRole.Control, I32, LambdaFrac, n);
+        _hRe = Add("h_re", TensorRole.NeuronState, I32, StateFrac, n);
+        _hIm = Add("h_im", TensorRole.NeuronState, I32, StateFrac, n);
+        _uRe = Add("gamma_bx_re", TensorRole.Scratch, I32, BxFrac, n);
+        _uIm = Add("gamma_bx_im", TensorRole.Scratch, I32, BxFrac, n);
+        _hqRe = Add("h_act_re", TensorRole.NeuronState, I16, ActFrac, n);
+        _hqIm = Add("h_act_im", TensorRole.NeuronState, I16, ActFrac, n);
+        _yRe = Add("c_re_h", TensorRole.Scratch, I32, WeightFrac + ActFrac, h);
+        _yIm = Add("c_im_h", TensorRole.Scratch, I32, WeightFrac + ActFrac, h);
+        _yLru = Add("y", TensorRole.NeuronState, I16, ActFrac, h);
+        _dy = Add("dy", TensorRole.Scratch, I32, ErrorFrac, h);
+        _eLambdaRe = Add("e_lambda_re", TensorRole.RuleTrace, I32, ELambdaFrac, n);
+        _eLambdaIm = Add("e_lambda_im", TensorRole.RuleTrace, I32, ELambdaFrac, n);
+        _eGammaRe = Add("e_gamma_re", TensorRole.RuleTrace, I32, EGammaFrac, n);
+        _eGammaIm = Add("e_gamma_im", TensorRole.RuleTrace, I32, EGammaFrac, n);
+        _eBRe = Add("e_B_re", TensorRole.RuleTrace, I32, EBFrac, n * h);
+        _eBIm = Add("e_B_im", TensorRole.RuleTrace, I32, EBFrac, n * h);
+        _gRe = Add("dh_re", TensorRole.Scratch, I32, ErrorFrac, n);
+        _gIm = Add("dh_im", TensorRole.Scratch, I32, ErrorFrac, n);
+        _carryRe = Add("carry_re", TensorRole.RuleTrace, I32, ErrorFrac, n);
+        _carryIm = Add("carry_im", TensorRole.RuleTrace, I32, ErrorFrac, n);
+        _accRe = Add("acc_re", TensorRole.Scratch, I64, Plain, n);
+        _accIm = Add("acc_im", TensorRole.Scratch, I64, Plain, n);
+        _accX = Add("acc_x", TensorRole.Scratch, I64, Plain, h);
+        _gradLambdaRe = Add("grad_lambda_re", TensorRole.Gradient, I64, Plain, n);
+        _gradLambdaIm = Add("grad_lambda_im", TensorRole.Gradient, I64, Plain, n);
+        _gradGamma = Add("grad_gamma", TensorRole.Gradient, I64, Plain, n);
         _records = new LruStepRecord[records];
         for (int i = 0; i < records; i++)
         {
@@ -154,13 +154,13 @@ internal sealed class LruStepRecord
 
     public LruStepRecord(ArenaPlan plan, string prefix, int n, int h)
     {
-        _x = plan.Add(prefix + ".x", ArenaElement.Int16, ActFrac, h);
-        _hRe = plan.Add(prefix + ".h_re", ArenaElement.Int32, StateFrac, n);
-        _hIm = plan.Add(prefix + ".h_im", ArenaElement.Int32, StateFrac, n);
-        _hPrevRe = plan.Add(prefix + ".h_prev_re", ArenaElement.Int32, StateFrac, n);
-        _hPrevIm = plan.Add(prefix + ".h_prev_im", ArenaElement.Int32, StateFrac, n);
-        _bxRe = plan.Add(prefix + ".bx_re", ArenaElement.Int32, BxFrac, n);
-        _bxIm = plan.Add(prefix + ".bx_im", ArenaElement.Int32, BxFrac, n);
+        _x = plan.Add(prefix + ".x", TensorRole.NeuronState, ArenaElement.Int16, ActFrac, h);
+        _hRe = plan.Add(prefix + ".h_re", TensorRole.NeuronState, ArenaElement.Int32, StateFrac, n);
+        _hIm = plan.Add(prefix + ".h_im", TensorRole.NeuronState, ArenaElement.Int32, StateFrac, n);
+        _hPrevRe = plan.Add(prefix + ".h_prev_re", TensorRole.NeuronState, ArenaElement.Int32, StateFrac, n);
+        _hPrevIm = plan.Add(prefix + ".h_prev_im", TensorRole.NeuronState, ArenaElement.Int32, StateFrac, n);
+        _bxRe = plan.Add(prefix + ".bx_re", TensorRole.NeuronState, ArenaElement.Int32, BxFrac, n);
+        _bxIm = plan.Add(prefix + ".bx_im", TensorRole.NeuronState, ArenaElement.Int32, BxFrac, n);
     }
 
     public Span<short> X(Arena a) => a.Int16(_x);

@@ -43,32 +43,32 @@ internal sealed class QLruBlock
     private readonly LruLayerSpec _spec;
     private Arena? _arena;
 
-    public QLruBlock(ArenaPlan plan, string prefix, LruLayerSpec spec, QKernels kernels, int records)
+    public QLruBlock(ArenaPlan plan, string prefix, LruLayerSpec spec, QKernels kernels, int records, bool momentum = false)
     {
         _spec = spec;
         _k = kernels;
         _glu = spec.Block == LruBlockKind.Glu;
         int h = _h = spec.H;
-        _w1 = new QDense(plan, prefix + ".block1", h, h, ParameterFormats.Default);
-        _b1 = new QParameter(plan, prefix + ".b1", 1, h, ParameterFormats.Default);
-        _w2 = new QDense(plan, prefix + ".block2", h, h, ParameterFormats.Default);
-        _b2 = new QParameter(plan, prefix + ".b2", 1, h, ParameterFormats.Default);
-        _gain = new QParameter(plan, prefix + ".norm_gain", 1, h, ParameterFormats.Default);
-        _bias = new QParameter(plan, prefix + ".norm_bias", 1, h, ParameterFormats.Default);
+        _w1 = new QDense(plan, prefix + ".block1", h, h, ParameterFormats.Default, momentum);
+        _b1 = new QParameter(plan, prefix + ".b1", 1, h, ParameterFormats.Default, momentum);
+        _w2 = new QDense(plan, prefix + ".block2", h, h, ParameterFormats.Default, momentum);
+        _b2 = new QParameter(plan, prefix + ".b2", 1, h, ParameterFormats.Default, momentum);
+        _gain = new QParameter(plan, prefix + ".norm_gain", 1, h, ParameterFormats.Default, momentum);
+        _bias = new QParameter(plan, prefix + ".norm_bias", 1, h, ParameterFormats.Default, momentum);
         _slots = new Slot[records];
         for (int i = 0; i < records; i++)
         {
             _slots[i] = new Slot(plan, $"{prefix}.step[{i}].block", h);
         }
 
-        ArenaTensor Add(string name, int frac) => plan.Add($"{prefix}.block.{name}", ArenaElement.Int32, frac, h);
+        ArenaTensor Add(string name, int frac) => plan.Add($"{prefix}.block.{name}", TensorRole.Scratch, ArenaElement.Int32, frac, h);
         _q = Add("gate_pre", GateInFrac);
         _u = Add("residual", ActFrac);
         _dUHat = Add("d_uhat", ErrorFrac);
         _dz = Add("dz", ErrorFrac);
         _dPre = Add("d_pre", ErrorFrac);
         _dq = Add("d_gate_pre", ErrorFrac);
-        _gateIn = plan.Add($"{prefix}.block.gate_in", ArenaElement.Int16, GateInFrac, h);
+        _gateIn = plan.Add($"{prefix}.block.gate_in", TensorRole.Scratch, ArenaElement.Int16, GateInFrac, h);
     }
 
     /// <summary>W1, b1, W2, b2, norm_gain, norm_bias (the reference's report order).</summary>
@@ -287,11 +287,11 @@ internal sealed class QLruBlock
 
         public Slot(ArenaPlan plan, string prefix, int h)
         {
-            _y = plan.Add(prefix + ".y", ArenaElement.Int16, ActFrac, h);
-            _a = plan.Add(prefix + ".pre", ArenaElement.Int32, ActFrac, h);
-            _g = plan.Add(prefix + ".gate", ArenaElement.Int16, GateFrac, h);
-            _uHat = plan.Add(prefix + ".uhat", ArenaElement.Int32, UHatFrac, h);
-            _invStd = plan.Add(prefix + ".inv_std", ArenaElement.Int32, InvStdFrac, 1);
+            _y = plan.Add(prefix + ".y", TensorRole.NeuronState, ArenaElement.Int16, ActFrac, h);
+            _a = plan.Add(prefix + ".pre", TensorRole.NeuronState, ArenaElement.Int32, ActFrac, h);
+            _g = plan.Add(prefix + ".gate", TensorRole.NeuronState, ArenaElement.Int16, GateFrac, h);
+            _uHat = plan.Add(prefix + ".uhat", TensorRole.NeuronState, ArenaElement.Int32, UHatFrac, h);
+            _invStd = plan.Add(prefix + ".inv_std", TensorRole.NeuronState, ArenaElement.Int32, InvStdFrac, 1);
         }
 
         public Span<short> Y(Arena a) => a.Int16(_y);

@@ -38,9 +38,9 @@ internal sealed class QLruLayer
     private readonly QLruBlock? _block;
     private readonly QParameter _nuLog, _thetaLog, _gammaLog, _bRe, _bIm, _cRe, _cIm, _d;
     private readonly QParameter[] _parameters;
-    private int _slot;
+    private readonly ArenaTensor _slotTensor;   // int32 [1]: the step record this step writes
 
-    public QLruLayer(ArenaPlan plan, string prefix, LruLayerSpec spec, LruRule rule, QKernels kernels)
+    public QLruLayer(ArenaPlan plan, string prefix, LruLayerSpec spec, LruRule rule, QKernels kernels, bool momentum = false)
     {
         Spec = spec;
         N = spec.N;
@@ -48,17 +48,18 @@ internal sealed class QLruLayer
         _rule = rule;
         _k = kernels;
         var logs = new ParameterFormats(LogFrac, LogFrac, GradFrac);
-        _nuLog = new QParameter(plan, prefix + ".nu_log", 1, N, logs, ArenaElement.Int32);
-        _thetaLog = new QParameter(plan, prefix + ".theta_log", 1, N, logs, ArenaElement.Int32);
-        _gammaLog = new QParameter(plan, prefix + ".gamma_log", 1, N, logs, ArenaElement.Int32);
-        _bRe = new QParameter(plan, prefix + ".B_re", N, H, ParameterFormats.Default);
-        _bIm = new QParameter(plan, prefix + ".B_im", N, H, ParameterFormats.Default);
-        _cRe = new QParameter(plan, prefix + ".C_re", H, N, ParameterFormats.Default);
-        _cIm = new QParameter(plan, prefix + ".C_im", H, N, ParameterFormats.Default);
-        _d = new QParameter(plan, prefix + ".D", 1, H, ParameterFormats.Default);
+        _nuLog = new QParameter(plan, prefix + ".nu_log", 1, N, logs, ArenaElement.Int32, momentum);
+        _thetaLog = new QParameter(plan, prefix + ".theta_log", 1, N, logs, ArenaElement.Int32, momentum);
+        _gammaLog = new QParameter(plan, prefix + ".gamma_log", 1, N, logs, ArenaElement.Int32, momentum);
+        _bRe = new QParameter(plan, prefix + ".B_re", N, H, ParameterFormats.Default, momentum);
+        _bIm = new QParameter(plan, prefix + ".B_im", N, H, ParameterFormats.Default, momentum);
+        _cRe = new QParameter(plan, prefix + ".C_re", H, N, ParameterFormats.Default, momentum);
+        _cIm = new QParameter(plan, prefix + ".C_im", H, N, ParameterFormats.Default, momentum);
+        _d = new QParameter(plan, prefix + ".D", 1, H, ParameterFormats.Default, momentum);
         int records = rule == LruRule.Truncated ? 2 : 1;
+        _slotTensor = plan.Add(prefix + ".slot", TensorRole.Control, ArenaElement.Int32, ArenaTensor.NotFixedPoint, 1);
         _t = new LruTensors(plan, prefix, N, H, records);
-        _block = spec.Block == LruBlockKind.LruOnly ? null : new QLruBlock(plan, prefix, spec, kernels, records);
+        _block = spec.Block == LruBlockKind.LruOnly ? null : new QLruBlock(plan, prefix, spec, kernels, records, momentum);
         _parameters = [_nuLog, _thetaLog, _gammaLog, _bRe, _bIm, _cRe, _cIm, _d, .. _block?.Parameters ?? []];
     }
 
@@ -105,12 +106,13 @@ internal sealed class QLruLayer
     }
 
     /// <summary>Advances the state by one step and writes the layer output (Q11).</summary>
-    public void Forward(ReadOnlySpan<short> x, Span<short> output)
+    public void Forward(ReadOnlySpan<short> x, Span<short> output, bool learning)
     {
         LruTensors t = _t;
         Arena a = Arena;
-        _slot = (_slot + 1) % t.RecordCount;
-        LruStepRecord r = t.Record(_slot);
+        ref int slot = ref Arena.Int32(_slotTensor)[0];
+        slot = (slot + 1) % t.RecordCount;
+        LruStepRecord r = t.Record(slot);
         x.CopyTo(r.X(a));
         Span<int> bxRe = r.BxRe(a), bxIm = r.BxIm(a), uRe = t.URe, uIm = t.UIm, gamma = t.Gamma;
         _k.MatVec(a.Int16(_bRe.Value), N, H, x, BxShift, bxRe);
@@ -124,7 +126,7 @@ internal sealed class QLruLayer
         t.HRe.CopyTo(r.HPrevRe(a));
         t.HIm.CopyTo(r.HPrevIm(a));
         int sat = 0;
-        if (_rule == LruRule.Online)
+        if (learning && _rule == LruRule.Online)
         {
             // e_λ takes h_{t−1}, so it moves before h does (seed 004 Eq. 12); e_γ takes B x_t (Eq. 13).
             sat += _k.ComplexDiagonalRecurrence(t.LambdaRe, t.LambdaIm, LambdaFrac, t.ELambdaRe, t.ELambdaIm, t.HRe, t.HIm, HToELambda);
@@ -148,7 +150,7 @@ internal sealed class QLruLayer
             y[k] = QMath.SaturateToInt16(QMath.ShiftRightRound(sum, YShift));
         }
 
-        _block?.Forward(_slot, x, y, output);
+        _block?.Forward(slot, x, y, output);
     }
 
     /// <summary>
@@ -161,7 +163,8 @@ internal sealed class QLruLayer
     {
         LruTensors t = _t;
         Arena a = Arena;
-        int slot = previous ? (_slot + t.RecordCount - 1) % t.RecordCount : _slot;
+        int current = Arena.Int32(_slotTensor)[0];
+        int slot = previous ? (current + t.RecordCount - 1) % t.RecordCount : current;
         LruStepRecord r = t.Record(slot);
         ReadOnlySpan<int> dy = dOut;
         if (_block is not null)

@@ -1,6 +1,7 @@
 using OnlineLearning.Core.Gradients;
 using OnlineLearning.Core.Memory;
 using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Networks;
 using OnlineLearning.Core.Training;
 using OnlineLearning.Numerics;
 using OnlineLearning.Numerics.Kernels;
@@ -16,7 +17,7 @@ namespace OnlineLearning.Core.Lru;
 /// each layer's sensitivities combined with its error. Every buffer lives in one <see cref="Memory.Arena"/>;
 /// updates go through the shared <see cref="QSgd"/>. <see cref="Step"/> is integer-only and allocates nothing.
 /// </summary>
-public sealed class QLruNetwork
+public sealed class QLruNetwork : OnlineNetwork
 {
     private readonly QKernels _k;
     private readonly QLruLayer[] _layers;
@@ -27,59 +28,72 @@ public sealed class QLruNetwork
     private readonly ArenaTensor[] _err;      // _err[l]: dL/d_act[l] (Q24)
     private readonly ArenaTensor[] _inputs;   // the input at this step and (truncated) the one before
     private readonly ArenaTensor _encoded, _output, _dOut, _target, _expScratch, _outputSum;
+    private readonly ArenaTensor _control;    // int32: [0] input slot, [1] has a previous step, [2] steps in sequence
     private readonly int _errorSlot;
     private readonly bool _truncated;
-    private UpdateClock _clock;
-    private int _inputSlot;
-    private bool _hasPrevious;
+    private readonly QParameter[] _parameterList;
 
     private QLruNetwork(LruSpec spec, QLruOptions options)
+        : base(new ArenaPlan(), options.Schedule)
     {
         Spec = spec;
         Options = options;
         _k = options.Kernels ?? Backends.Current;
         _truncated = options.Rule == LruRule.Truncated;
         int h = spec.Width;
-        Plan = new ArenaPlan();
+        bool momentum = options.Sgd.Momentum > 0;
         _inputs = Enumerable.Range(0, _truncated ? 2 : 1)
-            .Select(i => Plan.Add($"input[{i}]", ArenaElement.Int16, ActFrac, spec.Inputs)).ToArray();
-        _encoder = spec.Encoder is null ? null : new QDense(Plan, "encoder", h, spec.Inputs, ParameterFormats.Default);
-        _encoded = Plan.Add("encoder.out", ArenaElement.Int32, ActFrac, h);
-        _layers = spec.Layers.Select((l, i) => new QLruLayer(Plan, $"layers[{i}]", l, options.Rule, _k)).ToArray();
-        _decoder = spec.Decoder is null ? null : new QDense(Plan, "decoder", spec.Outputs, h, ParameterFormats.Default);
-        _act = Enumerable.Range(0, _layers.Length + 1).Select(l => Plan.Add($"act[{l}]", ArenaElement.Int16, ActFrac, h)).ToArray();
-        _err = Enumerable.Range(0, _layers.Length + 1).Select(l => Plan.Add($"err[{l}]", ArenaElement.Int32, ErrorFrac, h)).ToArray();
-        _output = Plan.Add("output", ArenaElement.Int32, ErrorFrac, spec.Outputs);
-        _dOut = Plan.Add("output.error", ArenaElement.Int32, ErrorFrac, spec.Outputs);
-        _target = Plan.Add("target", ArenaElement.Int32, ErrorFrac, spec.Outputs);
-        _expScratch = Plan.Add("loss.exp", ArenaElement.Int32, 30, spec.Outputs);
-        _outputSum = Plan.Add("output.sum", ArenaElement.Int64, ErrorFrac, spec.Outputs);
+            .Select(i => Plan.Add($"input[{i}]", TensorRole.NeuronState, ArenaElement.Int16, ActFrac, spec.Inputs)).ToArray();
+        _encoder = spec.Encoder is null ? null : new QDense(Plan, "encoder", h, spec.Inputs, ParameterFormats.Default, momentum);
+        _encoded = Plan.Add("encoder.out", TensorRole.Scratch, ArenaElement.Int32, ActFrac, h);
+        _layers = spec.Layers.Select((l, i) => new QLruLayer(Plan, $"layers[{i}]", l, options.Rule, _k, momentum)).ToArray();
+        _decoder = spec.Decoder is null ? null : new QDense(Plan, "decoder", spec.Outputs, h, ParameterFormats.Default, momentum);
+        _act = Enumerable.Range(0, _layers.Length + 1).Select(l => Plan.Add($"act[{l}]", TensorRole.Scratch, ArenaElement.Int16, ActFrac, h)).ToArray();
+        _err = Enumerable.Range(0, _layers.Length + 1).Select(l => Plan.Add($"err[{l}]", TensorRole.Scratch, ArenaElement.Int32, ErrorFrac, h)).ToArray();
+        _output = Plan.Add("output", TensorRole.NeuronState, ArenaElement.Int32, ErrorFrac, spec.Outputs);
+        _dOut = Plan.Add("output.error", TensorRole.Scratch, ArenaElement.Int32, ErrorFrac, spec.Outputs);
+        _target = Plan.Add("target", TensorRole.Scratch, ArenaElement.Int32, ErrorFrac, spec.Outputs);
+        _expScratch = Plan.Add("loss.exp", TensorRole.Scratch, ArenaElement.Int32, 30, spec.Outputs);
+        _outputSum = Plan.Add("output.sum", TensorRole.NeuronState, ArenaElement.Int64, ErrorFrac, spec.Outputs);
+        _control = Plan.Add("control.lru", TensorRole.Control, ArenaElement.Int32, ArenaTensor.NotFixedPoint, 3);
         _errorSlot = Plan.TrackSaturation(_dOut);
-        _optimizer = new QSgd(Plan, Parameters.Select(p => p.Parameter).ToArray(), options.Sgd);
-        Arena = Plan.Allocate();
-        _optimizer.Initialise(Arena);
+        _parameterList = NamedParameters.Select(p => p.Parameter).ToArray();
+        _optimizer = new QSgd(Plan, _parameterList, options.Sgd);
+        AllocateArena();
         _encoder?.Weights.Load(Arena, spec.Encoder!.W);
         _decoder?.Weights.Load(Arena, spec.Decoder!.W);
         foreach (QLruLayer layer in _layers)
         {
             layer.Bind(Arena);
         }
-
-        _clock = new UpdateClock(options.Schedule);
     }
 
     public LruSpec Spec { get; }
 
     public QLruOptions Options { get; }
 
-    /// <summary>The memory plan; <see cref="ArenaPlan.Describe"/> prints it.</summary>
-    public ArenaPlan Plan { get; }
+    public override string Family => "lru";
 
-    /// <summary>The one block every weight, state, trace, gradient and scratch buffer lives in.</summary>
-    public Arena Arena { get; }
+    public override string Rule => RuleNames.Name(Options.Rule);
+
+    public override int Inputs => Spec.Inputs;
+
+    public override int Outputs => Spec.Outputs;
+
+    public override QFormat InputFormat => new(QStorage.Int16, ActFrac);
+
+    public override QFormat TargetFormat => new(QStorage.Int32, ErrorFrac);
+
+    public override QFormat OutputFormat => new(QStorage.Int32, ErrorFrac);
+
+    public override QFormat LossFormat => new(QStorage.Int64, LossFracBits);
+
+    public override IReadOnlyList<QParameter> Parameters => _parameterList;
+
+    protected override QSgd Optimizer => _optimizer;
 
     /// <summary>The last step's outputs ŷ in Q24.</summary>
-    public ReadOnlySpan<int> Output => Arena.Int32(_output);
+    public override ReadOnlySpan<int> Output => Arena.Int32(_output);
 
     /// <summary>Fractional bits of the loss <see cref="Step"/> returns: Q24 for MSE, Q16 for cross-entropy.</summary>
     public int LossFracBits => Spec.Loss == LossKind.Mse ? ErrorFrac : QLosses.CrossEntropyFracBits;
@@ -93,7 +107,7 @@ public sealed class QLruNetwork
     internal IReadOnlyList<QLruLayer> Layers => _layers;
 
     /// <summary>Every trainable tensor with the name the float64 reference reports its gradient under.</summary>
-    private IEnumerable<(string Name, QParameter Parameter)> Parameters
+    private IEnumerable<(string Name, QParameter Parameter)> NamedParameters
     {
         get
         {
@@ -136,30 +150,58 @@ public sealed class QLruNetwork
         return new QLruNetwork(spec, options);
     }
 
+    /// <summary>A forward step without loss, learning or trace change (evaluation).</summary>
+    public override void Infer(ReadOnlySpan<short> input)
+    {
+        Span<int> c = Arena.Int32(_control);
+        c[0] = (c[0] + 1) % _inputs.Length;
+        input.CopyTo(Arena.Int16(_inputs[c[0]]));
+        Forward(learning: false);
+    }
+
+    /// <summary>For a sequence classifier, the class of the sequence so far; see <see cref="PredictSequence"/>.</summary>
+    public override int Predict() => PredictSequence();
+
     /// <summary>
-    /// One online step: input in Q11, target in Q24 (MSE) or a Q24 target row (CE). Returns the step's loss
-    /// (Q<see cref="LossFracBits"/>, reporting only). Applies an update when the schedule says so.
+    /// One online step: input in Q11, target in Q24 (MSE) or a Q24 target row (CE), or a label. Returns the step's loss
+    /// (Q<see cref="LossFracBits"/>, reporting only). Without a target the traces still advance, with a zero error.
     /// </summary>
-    public long Step(ReadOnlySpan<short> input, ReadOnlySpan<int> target)
+    protected override long StepCore(ReadOnlySpan<short> input, ReadOnlySpan<int> target, int label, out bool gradientAdded)
     {
         Arena a = Arena;
-        _inputSlot = (_inputSlot + 1) % _inputs.Length;
-        input.CopyTo(a.Int16(_inputs[_inputSlot]));
-        target.CopyTo(a.Int32(_target));
-        Forward();
-        long loss = LossError();
-        Backward();
-        _hasPrevious = true;
-        if (_clock.Step())
+        Span<int> c = a.Int32(_control);
+        c[0] = (c[0] + 1) % _inputs.Length;
+        input.CopyTo(a.Int16(_inputs[c[0]]));
+        Span<int> t = a.Int32(_target);
+        gradientAdded = label >= 0 || !target.IsEmpty;
+        if (label >= 0)
         {
-            ApplyUpdate();
+            t.Clear();
+            t[label] = 1 << ErrorFrac;
+        }
+        else
+        {
+            target.CopyTo(t);
         }
 
+        Forward(learning: true);
+        long loss = 0;
+        if (gradientAdded)
+        {
+            loss = LossError();
+        }
+        else
+        {
+            a.Clear(_dOut);
+        }
+
+        Backward();
+        a.Int32(_control)[1] = 1;
         return loss;
     }
 
     /// <summary>Steps since the last <see cref="ResetState"/>: how many outputs <see cref="AverageOutput"/> averages.</summary>
-    public int StepsInSequence { get; private set; }
+    public int StepsInSequence => Arena.Int32(_control)[2];
 
     /// <summary>
     /// The output averaged over the steps of the current sequence (Q24, rounded to nearest, ties toward +infinity): for sequence
@@ -179,19 +221,15 @@ public sealed class QLruNetwork
     public int PredictSequence() => QLosses.ArgMax<long>(Arena.Int64(_outputSum));
 
     /// <summary>Zeroes every state, trace and step record (a new sequence); parameters and gradient sums are kept.</summary>
-    public void ResetState()
+    public override void ResetState()
     {
         Arena.Clear(_outputSum);
-        StepsInSequence = 0;
+        Span<int> c = Arena.Int32(_control);
+        c[1] = 0;
+        c[2] = 0;
         foreach (QLruLayer layer in _layers)
         {
             layer.ResetState();
-        }
-
-        _hasPrevious = false;
-        if (_clock.EndSequence())
-        {
-            ApplyUpdate();
         }
     }
 
@@ -207,7 +245,7 @@ public sealed class QLruNetwork
     }
 
     /// <summary>The gradient sums in real units, named and shaped like the float64 reference (export only).</summary>
-    public GradientReport ExportGradients()
+    public override GradientReport ExportGradients()
     {
         foreach (QLruLayer layer in _layers)
         {
@@ -215,7 +253,7 @@ public sealed class QLruNetwork
         }
 
         var report = new GradientReport();
-        foreach ((string name, QParameter p) in Parameters)
+        foreach ((string name, QParameter p) in NamedParameters)
         {
             double[] flat = p.GradientToDouble(Arena);
             if (p.Rows == 1)
@@ -231,11 +269,11 @@ public sealed class QLruNetwork
         return report;
     }
 
-    private void Forward()
+    private void Forward(bool learning)
     {
         Arena a = Arena;
         Span<short> first = a.Int16(_act[0]);
-        ReadOnlySpan<short> input = a.Int16(_inputs[_inputSlot]);
+        ReadOnlySpan<short> input = a.Int16(_inputs[a.Int32(_control)[0]]);
         if (_encoder is null)
         {
             input.CopyTo(first);
@@ -252,7 +290,7 @@ public sealed class QLruNetwork
 
         for (int l = 0; l < _layers.Length; l++)
         {
-            _layers[l].Forward(a.Int16(_act[l]), a.Int16(_act[l + 1]));
+            _layers[l].Forward(a.Int16(_act[l]), a.Int16(_act[l + 1]), learning);
         }
 
         ReadOnlySpan<short> last = a.Int16(_act[^1]);
@@ -280,7 +318,7 @@ public sealed class QLruNetwork
             sum[k] += output[k];
         }
 
-        StepsInSequence++;
+        a.Int32(_control)[2]++;
     }
 
     private long LossError()
@@ -314,7 +352,7 @@ public sealed class QLruNetwork
             _decoder.BackwardAccumulate(a, dOut, ErrorFrac, top, ErrorFrac);
         }
 
-        bool second = _truncated && _hasPrevious;
+        bool second = _truncated && a.Int32(_control)[1] != 0;
         BackwardStack(previous: false, writeCarry: second);
         if (second)
         {
@@ -336,19 +374,22 @@ public sealed class QLruNetwork
 
         if (_encoder is not null)
         {
-            int slot = previous ? (_inputSlot + _inputs.Length - 1) % _inputs.Length : _inputSlot;
+            int current = a.Int32(_control)[0];
+            int slot = previous ? (current + _inputs.Length - 1) % _inputs.Length : current;
             _encoder.AccumulateGradient(a, a.Int32(_err[0]), ErrorFrac, a.Int16(_inputs[slot]), ActFrac);
         }
     }
 
-    private void ApplyUpdate()
+    protected override void BeforeUpdate()
     {
         foreach (QLruLayer layer in _layers)
         {
             layer.FoldEigenvalueGradients();
         }
+    }
 
-        _optimizer.Apply(Arena);
+    protected override void AfterUpdate()
+    {
         foreach (QLruLayer layer in _layers)
         {
             layer.Refresh();

@@ -26,4 +26,24 @@ public static class RuleNames
         "bptt" => LruRule.Bptt,
         _ => throw new ArgumentException($"rule '{rule}' is not an LRU rule; use one of {string.Join(", ", Lru)}", nameof(rule)),
     };
+
+    /// <summary>The command-line name of a spiking rule.</summary>
+    public static string Name(SnnRule rule) => rule switch
+    {
+        SnnRule.Ostl => "ostl",
+        SnnRule.Ottt => "ottt",
+        SnnRule.Otpe => "otpe",
+        SnnRule.ApproxOtpe => "approx-otpe",
+        SnnRule.FOtpe => "f-otpe",
+        _ => "bptt",
+    };
+
+    /// <summary>The command-line name of an LRU rule.</summary>
+    public static string Name(LruRule rule) => rule switch
+    {
+        LruRule.Online => "online",
+        LruRule.Spatial => "spatial",
+        LruRule.Truncated => "truncated",
+        _ => "bptt",
+    };
 }

@@ -29,7 +29,7 @@ public static class QSnnGradients
 
         var network = QSnnNetwork.Create(spec, new QSnnOptions { Rule = rule, Schedule = UpdateSchedule.Never });
         var x = new short[spec.Inputs];
-        var y = new short[spec.Outputs];
+        var y = new int[spec.Outputs];
         for (int t = 0; t < input.Length; t++)
         {
             QSnnNetwork.QuantiseInput(input[t], x);
@@ -37,8 +37,14 @@ public static class QSnnGradients
             network.Step(x, y);
         }
 
+        return Report(network);
+    }
+
+    /// <summary>The loss accumulated so far and every gradient accumulator in real units.</summary>
+    internal static GradientReport Report(QSnnNetwork network)
+    {
         var report = new GradientReport { Loss = network.Loss };
-        foreach (var p in network.Parameters())
+        foreach (var p in network.AllParameters())
         {
             double[] values = p.GradientToDouble(network.Arena);
             if (p.Cols == 1 && p.Name.EndsWith(".threshold", StringComparison.Ordinal))

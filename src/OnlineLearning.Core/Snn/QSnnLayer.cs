@@ -63,47 +63,47 @@ internal sealed class QSnnLayer
         W = new QParameter(plan, p + ".W", size, fanIn, Parameters, momentum);
         Threshold = new QParameter(plan, p + ".threshold", size, 1, Parameters, momentum);
 
-        _pre = plan.Add(p + ".pre", ArenaElement.Int32, MembraneFrac, size);
-        _state = plan.Add(p + (_neuron == NeuronKind.Snu ? ".s" : ".v"), ArenaElement.Int16, MembraneFrac, size);
-        _spikeBytes = plan.Add(p + ".spike_bits", ArenaElement.Int8, ArenaTensor.NotFixedPoint, size);
-        _spikes = plan.Add(p + ".y", ArenaElement.Int16, ActivationFrac, size);
-        _u = plan.Add(p + ".u", ArenaElement.Int16, MembraneFrac, size);
-        _h = plan.Add(p + ".surrogate", ArenaElement.Int16, 15, size);
-        _c = plan.Add(p + ".signal_g", ArenaElement.Int32, ScaledSignalFrac, size);
-        _row = plan.Add(p + ".row_scratch", ArenaElement.Int16, TraceFrac, fanIn);
+        _pre = plan.Add(p + ".pre", TensorRole.Scratch, ArenaElement.Int32, MembraneFrac, size);
+        _state = plan.Add(p + (_neuron == NeuronKind.Snu ? ".s" : ".v"), TensorRole.NeuronState, ArenaElement.Int16, MembraneFrac, size);
+        _spikeBytes = plan.Add(p + ".spike_bits", TensorRole.NeuronState, ArenaElement.Int8, ArenaTensor.NotFixedPoint, size);
+        _spikes = plan.Add(p + ".y", TensorRole.NeuronState, ArenaElement.Int16, ActivationFrac, size);
+        _u = plan.Add(p + ".u", TensorRole.NeuronState, ArenaElement.Int16, MembraneFrac, size);
+        _h = plan.Add(p + ".surrogate", TensorRole.NeuronState, ArenaElement.Int16, 15, size);
+        _c = plan.Add(p + ".signal_g", TensorRole.Scratch, ArenaElement.Int32, ScaledSignalFrac, size);
+        _row = plan.Add(p + ".row_scratch", TensorRole.Scratch, ArenaElement.Int16, TraceFrac, fanIn);
         _stateSlot = plan.TrackSaturation(_state);
 
         bool leaky = _kappa != 0;
         if (!shape.Presynaptic)
         {
-            _d = plan.Add(p + ".D", ArenaElement.Int16, 15, size);
-            _direct = plan.Add(p + ".dtheta_direct", ArenaElement.Int16, TraceFrac, size);
-            _epsW = plan.Add(p + ".eps_W", ArenaElement.Int16, TraceFrac, size * fanIn);
-            _epsTheta = plan.Add(p + ".eps_threshold", ArenaElement.Int16, TraceFrac, size);
-            _eTheta = plan.Add(p + ".e_threshold", ArenaElement.Int16, TraceFrac, size);
+            _d = plan.Add(p + ".D", TensorRole.RuleTrace, ArenaElement.Int16, 15, size);
+            _direct = plan.Add(p + ".dtheta_direct", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size);
+            _epsW = plan.Add(p + ".eps_W", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size, fanIn);
+            _epsTheta = plan.Add(p + ".eps_threshold", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size);
+            _eTheta = plan.Add(p + ".e_threshold", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size);
             if (leaky)
             {
-                _rW = plan.Add(p + ".R_W", ArenaElement.Int16, TraceFrac, size * fanIn);
-                _rTheta = plan.Add(p + ".R_threshold", ArenaElement.Int16, TraceFrac, size);
+                _rW = plan.Add(p + ".R_W", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size, fanIn);
+                _rTheta = plan.Add(p + ".R_threshold", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size);
             }
         }
         else
         {
-            _aHat = plan.Add(p + ".a_hat", ArenaElement.Int16, TraceFrac, fanIn);
-            _aTheta = plan.Add(p + ".a_hat_threshold", ArenaElement.Int16, TraceFrac, size);
-            _eTheta = plan.Add(p + ".e_threshold", ArenaElement.Int16, TraceFrac, size);
+            _aHat = plan.Add(p + ".a_hat", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, fanIn);
+            _aTheta = plan.Add(p + ".a_hat_threshold", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size);
+            _eTheta = plan.Add(p + ".e_threshold", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size);
             if (leaky)
             {
-                _zHat = plan.Add(p + ".z_hat", ArenaElement.Int16, TraceFrac, fanIn);
-                _zTheta = plan.Add(p + ".z_hat_threshold", ArenaElement.Int16, TraceFrac, size);
+                _zHat = plan.Add(p + ".z_hat", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, fanIn);
+                _zTheta = plan.Add(p + ".z_hat_threshold", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, size);
             }
         }
 
         if (leaky && (shape.Presynaptic || shape.Averaged))
         {
-            _gSum = plan.Add(p + ".g_sum", ArenaElement.Int32, 15, size);
-            _gWeight = plan.Add(p + ".g_weight", ArenaElement.Int32, 15, 1);
-            _gBar = plan.Add(p + ".g_bar", ArenaElement.Int16, 15, size);
+            _gSum = plan.Add(p + ".g_sum", TensorRole.RuleTrace, ArenaElement.Int32, 15, size);
+            _gWeight = plan.Add(p + ".g_weight", TensorRole.RuleTrace, ArenaElement.Int32, 15, 1);
+            _gBar = plan.Add(p + ".g_bar", TensorRole.RuleTrace, ArenaElement.Int16, 15, size);
         }
     }
 
@@ -135,9 +135,10 @@ internal sealed class QSnnLayer
     }
 
     /// <summary>
-    /// One neuron step on input x (Q10) plus the traces that need no learning signal.
+    /// One neuron step on input x (Q10) plus, when <paramref name="learning"/>, the traces that need no learning
+    /// signal (inference leaves every trace as it was).
     /// </summary>
-    public void Forward(QKernels k, Arena arena, ReadOnlySpan<short> x)
+    public void Forward(QKernels k, Arena arena, ReadOnlySpan<short> x, bool learning)
     {
         var state = arena.Int16(_state);
         var spikes = arena.Int16(_spikes);
@@ -145,12 +146,12 @@ internal sealed class QSnnLayer
         var theta = arena.Int16(Threshold.Value);
 
         // Terms that read the previous step (s_{t-1}, y_{t-1}, h'_{t-1}) come before the state moves on.
-        if (_d is not null)
+        if (learning && _d is not null)
         {
             PreviousStepJacobians(state, spikes, h, theta, arena.Int16(_d), arena.Int16(_direct!));
         }
 
-        if (_aTheta is not null)
+        if (learning && _aTheta is not null)
         {
             OtttThresholdTrace(arena.Int16(_aTheta), spikes);
         }
@@ -170,12 +171,12 @@ internal sealed class QSnnLayer
         k.Subtract(state, theta, u);
         _surrogate.Evaluate(u, h);
 
-        if (_gBar is not null)
+        if (learning && _gBar is not null)
         {
             SurrogateAverage(arena.Int32(_gSum!), arena.Int32(_gWeight!), arena.Int16(_gBar), h);
         }
 
-        if (_aHat is not null)
+        if (learning && _aHat is not null)
         {
             ReadOnlySpan<short> decay = [_decay];
             k.TraceUpdate(arena.Int16(_aHat), 1, _m, decay, x);   // â = λ â + x

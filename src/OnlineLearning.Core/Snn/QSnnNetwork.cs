@@ -1,5 +1,7 @@
+using OnlineLearning.Core.Gradients;
 using OnlineLearning.Core.Memory;
 using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Networks;
 using OnlineLearning.Core.Training;
 using OnlineLearning.Numerics;
 using OnlineLearning.Numerics.Kernels;
@@ -10,12 +12,12 @@ namespace OnlineLearning.Core.Snn;
 /// <summary>
 /// A feed-forward spiking network trained online in fixed point: layers, optional dense readout, MSE or
 /// leaky-readout cross-entropy, a learning rule (OSTL, OTTT, OTPE, Approx OTPE, F-OTPE) and SGD, all in one arena.
-/// <see cref="Step(ReadOnlySpan{short}, ReadOnlySpan{short})"/> is integer-only and allocates nothing.
+/// It honours <see cref="IOnlineNetwork"/>: Step is integer-only and allocates nothing.
 /// Inputs are Q5.10 (<see cref="SnnFormats.ActivationFrac"/>), regression targets Q12 (<see cref="SnnFormats.OutputFrac"/>).
 /// The hidden layers' learning signal passes through a copy of the readout taken at the sequence start
 /// (<see cref="QSnnOptions.Feedback"/>), which immediate updates need; warm-up steps advance the traces without loss.
 /// </summary>
-public sealed class QSnnNetwork
+public sealed class QSnnNetwork : OnlineNetwork
 {
     private readonly QKernels _k;
     private readonly QSnnLayer[] _layers;
@@ -33,15 +35,15 @@ public sealed class QSnnNetwork
     private readonly ArenaTensor _readoutTrace; // Q10: leaky sum of y for the CE readout gradient
     private readonly ArenaTensor _expScratch;
     private readonly ArenaTensor[] _signals;    // per layer, int32 Q24
-    private readonly ArenaTensor _counters;     // int64: [0] loss (Q24 MSE / Q16 CE), [1] steps in sequence, [2] total steps
+    private readonly ArenaTensor _counters;     // int64: [0] loss (Q24 MSE / Q16 CE), [1] steps in sequence
     private readonly ArenaTensor? _feedback;        // Q12 copy of W_out for the learning signal (FeedbackReadout.SequenceStart)
     private readonly ArenaTensor? _backScratch;     // fan-in of the readout: row scratch of W_outᵀ e
     private readonly int _errorSlot;
     private readonly int[] _signalSlots;
-    private UpdateClock _clock;
-    private bool _gradientPending;
+    private readonly int _targetSlot;
 
     private QSnnNetwork(SnnSpec spec, QSnnOptions options)
+        : base(new ArenaPlan(), options.Schedule)
     {
         _k = options.Kernels ?? Backends.Current;
         Spec = spec;
@@ -54,8 +56,7 @@ public sealed class QSnnNetwork
         _errorFrac = spec.Loss == LossKind.Mse && outputLeak > 0 ? IntegratedErrorFrac : ErrorFrac;
         _warmup = spec.Loss == LossKind.CrossEntropy ? spec.Warmup : 0;
         bool momentum = options.Sgd.Momentum > 0;
-        Plan = new ArenaPlan();
-        _input = Plan.Add("input", ArenaElement.Int16, ActivationFrac, spec.Inputs);
+        _input = Plan.Add("input", TensorRole.Scratch, ArenaElement.Int16, ActivationFrac, spec.Inputs);
         _layers = new QSnnLayer[spec.Layers.Count];
         _signals = new ArenaTensor[spec.Layers.Count];
         _signalSlots = new int[spec.Layers.Count];
@@ -65,7 +66,7 @@ public sealed class QSnnNetwork
             bool last = l == _layers.Length - 1;
             var shape = LayerShape.For(options.Rule, last, spec.Decay, outputLeak);
             _layers[l] = new QSnnLayer(Plan, l, spec, fanIn, spec.Layers[l].Size, shape, momentum);
-            _signals[l] = Plan.Add($"layers[{l}].signal", ArenaElement.Int32, SignalFrac, spec.Layers[l].Size);
+            _signals[l] = Plan.Add($"layers[{l}].signal", TensorRole.Scratch, ArenaElement.Int32, SignalFrac, spec.Layers[l].Size);
             _signalSlots[l] = Plan.TrackSaturation(_signals[l]);
             fanIn = spec.Layers[l].Size;
         }
@@ -75,21 +76,22 @@ public sealed class QSnnNetwork
             _readout = new QDense(Plan, "readout", readout.Size, fanIn, SnnFormats.Parameters, momentum);
             if (options.Feedback == FeedbackReadout.SequenceStart)
             {
-                _feedback = Plan.Add("readout.feedback_W", ArenaElement.Int16, WeightFrac, readout.Size * fanIn);
+                _feedback = Plan.Add("readout.feedback_W", TensorRole.RuleTrace, ArenaElement.Int16, WeightFrac, readout.Size, fanIn);
             }
 
-            _backScratch = Plan.Add("readout.backward_scratch", ArenaElement.Int16, ArenaTensor.NotFixedPoint, fanIn);
+            _backScratch = Plan.Add("readout.backward_scratch", TensorRole.Scratch, ArenaElement.Int16, ArenaTensor.NotFixedPoint, fanIn);
         }
 
         int outputs = spec.Outputs;
-        _output = Plan.Add("output", ArenaElement.Int32, OutputFrac, outputs);
-        _readoutStep = Plan.Add("readout.step", ArenaElement.Int32, OutputFrac, outputs);
-        _error = Plan.Add("error", ArenaElement.Int16, _errorFrac, outputs);
-        _target = Plan.Add("target", ArenaElement.Int16, OutputFrac, outputs);
-        _readoutTrace = Plan.Add("readout.trace", ArenaElement.Int16, TraceFrac, fanIn);
-        _expScratch = Plan.Add("loss.exp", ArenaElement.Int32, 30, outputs);
-        _counters = Plan.Add("counters", ArenaElement.Int64, ArenaTensor.NotFixedPoint, 3);
+        _output = Plan.Add("output", TensorRole.NeuronState, ArenaElement.Int32, OutputFrac, outputs);
+        _readoutStep = Plan.Add("readout.step", TensorRole.Scratch, ArenaElement.Int32, OutputFrac, outputs);
+        _error = Plan.Add("error", TensorRole.Scratch, ArenaElement.Int16, _errorFrac, outputs);
+        _target = Plan.Add("target", TensorRole.Scratch, ArenaElement.Int16, OutputFrac, outputs);
+        _readoutTrace = Plan.Add("readout.trace", TensorRole.RuleTrace, ArenaElement.Int16, TraceFrac, fanIn);
+        _expScratch = Plan.Add("loss.exp", TensorRole.Scratch, ArenaElement.Int32, 30, outputs);
+        _counters = Plan.Add("counters", TensorRole.Control, ArenaElement.Int64, ArenaTensor.NotFixedPoint, 2);
         _errorSlot = Plan.TrackSaturation(_error);
+        _targetSlot = Plan.TrackSaturation(_target);
 
         var trainable = new List<QParameter>();
         var scales = new List<double>();
@@ -111,9 +113,7 @@ public sealed class QSnnNetwork
         }
 
         _optimizer = new QSgd(Plan, trainable, options.Sgd, scales);
-        Arena = Plan.Allocate();
-        _optimizer.Initialise(Arena);
-        _clock = new UpdateClock(options.Schedule);
+        AllocateArena();
         Load(spec);
         RefreshFeedback();
     }
@@ -122,18 +122,26 @@ public sealed class QSnnNetwork
 
     public QSnnOptions Options { get; }
 
-    /// <summary>The memory plan; <see cref="ArenaPlan.Describe"/> prints it.</summary>
-    public ArenaPlan Plan { get; }
+    public override string Family => "snn";
 
-    public Arena Arena { get; }
+    public override string Rule => RuleNames.Name(Options.Rule);
 
-    public int Outputs => Spec.Outputs;
+    public override int Inputs => Spec.Inputs;
+
+    public override int Outputs => Spec.Outputs;
+
+    public override QFormat InputFormat => new(QStorage.Int16, ActivationFrac);
+
+    public override QFormat TargetFormat => new(QStorage.Int32, OutputFrac);
+
+    public override QFormat OutputFormat => new(QStorage.Int32, OutputFrac);
+
+    public override QFormat LossFormat => new(QStorage.Int64, _loss == LossKind.Mse ? MseLossFrac : QLosses.CrossEntropyFracBits);
+
+    protected override QSgd Optimizer => _optimizer;
 
     /// <summary>Loss accumulated since the last <see cref="ResetLoss"/>, in real units (reporting only).</summary>
     public double Loss => Arena.Int64(_counters)[0] * Math.ScaleB(1.0, -(_loss == LossKind.Mse ? MseLossFrac : QLosses.CrossEntropyFracBits));
-
-    /// <summary>Steps run since construction.</summary>
-    public long TotalSteps => Arena.Int64(_counters)[2];
 
     /// <summary>Builds a network from a spec (weights and thresholds quantised once, here).</summary>
     public static QSnnNetwork Create(SnnSpec spec, QSnnOptions options)
@@ -150,42 +158,30 @@ public sealed class QSnnNetwork
     }
 
     /// <summary>The current output (ŷ_t, or the integrated readout o_t for CE), int32 in Q12.</summary>
-    public ReadOnlySpan<int> Output => Arena.Int32(_output);
+    public override ReadOnlySpan<int> Output => Arena.Int32(_output);
 
     /// <summary>The class with the largest output.</summary>
-    public int Predict() => QLosses.ArgMax<int>(Output);
+    public override int Predict() => QLosses.ArgMax<int>(Output);
 
-    /// <summary>One regression (MSE) or distribution-target (CE) step. target is Q12, one value per output.</summary>
-    public void Step(ReadOnlySpan<short> inputQ, ReadOnlySpan<short> targetQ)
+    public override IReadOnlyList<QParameter> Parameters => AllParameters();
+
+    /// <summary>A forward step without loss, learning or trace change (evaluation).</summary>
+    public override void Infer(ReadOnlySpan<short> input)
     {
-        targetQ.CopyTo(Arena.Int16(_target));
-        StepCore(inputQ, -1);
+        var x = Arena.Int16(_input);
+        input.CopyTo(x);
+        ForwardReadout(ForwardLayers(x, learning: false));
     }
 
-    /// <summary>One classification step with an integer label (CE, or MSE against a one-hot target).</summary>
-    public void Step(ReadOnlySpan<short> inputQ, int label)
-    {
-        var target = Arena.Int16(_target);
-        target.Clear();
-        target[label] = 1 << OutputFrac;
-        StepCore(inputQ, label);
-    }
-
-    /// <summary>A forward step without loss or learning (evaluation).</summary>
-    public void Infer(ReadOnlySpan<short> inputQ)
-    {
-        var input = Arena.Int16(_input);
-        inputQ.CopyTo(input);
-        ForwardReadout(ForwardLayers(input));
-    }
+    public override GradientReport ExportGradients() => QSnnGradients.Report(this);
 
     // The spiking layers bottom-up; returns the top layer's spikes.
-    private ReadOnlySpan<short> ForwardLayers(ReadOnlySpan<short> input)
+    private ReadOnlySpan<short> ForwardLayers(ReadOnlySpan<short> input, bool learning)
     {
         ReadOnlySpan<short> x = input;
         foreach (var layer in _layers)
         {
-            layer.Forward(_k, Arena, x);
+            layer.Forward(_k, Arena, x, learning);
             x = layer.Spikes(Arena);
         }
 
@@ -215,20 +211,8 @@ public sealed class QSnnNetwork
         }
     }
 
-    /// <summary>Sequence boundary: applies a sequence-end update if scheduled, then zeroes states and traces.</summary>
-    public void EndSequence()
-    {
-        if (_clock.EndSequence() && _gradientPending)
-        {
-            _optimizer.Apply(Arena);
-            _gradientPending = false;
-        }
-
-        ResetState();
-    }
-
     /// <summary>Zeroes neuron states, traces and the readout integrator (weights and gradients stay).</summary>
-    public void ResetState()
+    public override void ResetState()
     {
         foreach (var layer in _layers)
         {
@@ -243,21 +227,11 @@ public sealed class QSnnNetwork
 
     public void ResetLoss() => Arena.Int64(_counters)[0] = 0;
 
-    /// <summary>Applies the accumulated gradients now, whatever the schedule.</summary>
-    public void ApplyUpdate()
-    {
-        _optimizer.Apply(Arena);
-        _gradientPending = false;
-    }
-
-    /// <summary>Multiplies the learning rate of every parameter by factor in (0, 1] (a decay; host side).</summary>
-    public void ScaleLearningRate(double factor) => _optimizer.ScaleLearningRates(factor);
-
     /// <summary>Saturation events per tracked tensor.</summary>
     public IReadOnlyList<(string Tensor, long Events)> Saturations() => Arena.SaturationReport();
 
-    /// <summary>Trainable parameters, named as in the model file.</summary>
-    public IReadOnlyList<QParameter> Parameters()
+    /// <summary>Every parameter with a gradient (thresholds included, trained or not), named as in the model file.</summary>
+    internal IReadOnlyList<QParameter> AllParameters()
     {
         var list = new List<QParameter>();
         foreach (var layer in _layers)
@@ -277,14 +251,20 @@ public sealed class QSnnNetwork
     /// <summary>Quantises a real input row to Q5.10 (host side).</summary>
     public static void QuantiseInput(ReadOnlySpan<double> x, Span<short> dst) => Quantise(x, dst, ActivationFrac);
 
-    /// <summary>Quantises a real target row to Q12 (host side).</summary>
-    public static void QuantiseTarget(ReadOnlySpan<double> x, Span<short> dst) => Quantise(x, dst, OutputFrac);
+    /// <summary>Quantises a real target row to Q12 in int32 (host side).</summary>
+    public static void QuantiseTarget(ReadOnlySpan<double> x, Span<int> dst)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dst[i] = (int)QFormat.Quantize(x[i], OutputFrac, int.MinValue, int.MaxValue);
+        }
+    }
 
     private static void Quantise(ReadOnlySpan<double> x, Span<short> dst, int frac)
     {
         for (int i = 0; i < x.Length; i++)
         {
-            dst[i] = (short)Math.Clamp(Math.Round(Math.ScaleB(x[i], frac)), short.MinValue, short.MaxValue);
+            dst[i] = (short)QFormat.Quantize(x[i], frac, short.MinValue, short.MaxValue);
         }
     }
 
@@ -302,39 +282,53 @@ public sealed class QSnnNetwork
         }
     }
 
-    private void StepCore(ReadOnlySpan<short> inputQ, int label)
+    protected override long StepCore(ReadOnlySpan<short> input, ReadOnlySpan<int> target, int label, out bool gradientAdded)
     {
-        var input = Arena.Int16(_input);
-        inputQ.CopyTo(input);
+        var x = Arena.Int16(_input);
+        input.CopyTo(x);
+        bool hasTarget = label >= 0 || !target.IsEmpty;
+        if (label >= 0)
+        {
+            var t = Arena.Int16(_target);
+            t.Clear();
+            t[label] = 1 << OutputFrac;
+        }
+        else if (hasTarget)
+        {
+            var t = Arena.Int16(_target);
+            int saturations = 0;
+            for (int i = 0; i < t.Length; i++)
+            {
+                t[i] = QMath.SaturateToInt16(target[i]);
+                saturations += t[i] != target[i] ? 1 : 0;
+            }
+
+            Arena.CountSaturations(_targetSlot, saturations);
+        }
+
         var counters = Arena.Int64(_counters);
+        long lossBefore = counters[0];
         int step = (int)++counters[1];
-        counters[2]++;
         if (step > 1 && Options.FeedbackRefreshSteps > 0 && (step - 1) % Options.FeedbackRefreshSteps == 0)
         {
             RefreshFeedback();
         }
 
-        bool learn = ReadoutAndLoss(ForwardLayers(input), label, step, counters);
-        if (learn)
+        gradientAdded = ReadoutAndLoss(ForwardLayers(x, learning: true), label, hasTarget, step, counters);
+        if (gradientAdded)
         {
             Backward();
-            _gradientPending = true;
         }
         else
         {
             AdvanceTraces();
         }
 
-        // Steps in the warm-up add no gradient: skip the (costly) optimiser pass, which would change nothing.
-        if (_clock.Step() && _gradientPending)
-        {
-            _optimizer.Apply(Arena);
-            _gradientPending = false;
-        }
+        return counters[0] - lossBefore;
     }
 
     // ŷ_t = W_out y_t (seed 000 Eq. 17) or o_t = leak o_{t-1} + W_out y_t (CE); error and readout gradient.
-    private bool ReadoutAndLoss(ReadOnlySpan<short> top, int label, int step, Span<long> counters)
+    private bool ReadoutAndLoss(ReadOnlySpan<short> top, int label, bool hasTarget, int step, Span<long> counters)
     {
         ForwardReadout(top);
         var output = Arena.Int32(_output);
@@ -344,7 +338,7 @@ public sealed class QSnnNetwork
         var trace = Arena.Int16(_readoutTrace);
         ReadOnlySpan<short> leak = [_readoutLeak];
         _k.TraceUpdate(trace, 1, trace.Length, leak, top);   // ∂o_t/∂W_out = Σ leak^(t−τ) y_τ (y_t itself for leak 0)
-        if (step <= _warmup)
+        if (step <= _warmup || !hasTarget)
         {
             error.Clear();
             return false;

@@ -64,5 +64,5 @@ public static class SnnFormats
     public static Training.ParameterFormats Parameters => new(WeightFrac, MasterFrac, GradientFrac);
 
     /// <summary>A real value in Q15, for decays (config time only).</summary>
-    public static short Q15(double value) => (short)Math.Clamp(Math.Round(value * 32768), short.MinValue, short.MaxValue);
+    public static short Q15(double value) => (short)Numerics.QFormat.Q15.FromDouble(value);
 }

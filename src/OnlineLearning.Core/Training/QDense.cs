@@ -23,8 +23,8 @@ public sealed class QDense
         Outputs = outputs;
         Inputs = inputs;
         Weights = new QParameter(plan, name + ".W", outputs, inputs, formats, momentum);
-        _scratch = plan.Add(name + ".scratch", ArenaElement.Int16, ArenaTensor.NotFixedPoint, inputs);
-        _accumulator = plan.Add(name + ".backward", ArenaElement.Int32, ArenaTensor.NotFixedPoint, inputs);
+        _scratch = plan.Add(name + ".scratch", TensorRole.Scratch, ArenaElement.Int16, ArenaTensor.NotFixedPoint, inputs);
+        _accumulator = plan.Add(name + ".backward", TensorRole.Scratch, ArenaElement.Int32, ArenaTensor.NotFixedPoint, inputs);
     }
 
     public int Outputs { get; }

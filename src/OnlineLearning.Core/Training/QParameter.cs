@@ -1,4 +1,5 @@
 using OnlineLearning.Core.Memory;
+using OnlineLearning.Numerics;
 
 namespace OnlineLearning.Core.Training;
 
@@ -40,12 +41,11 @@ public sealed class QParameter
         Rows = rows;
         Cols = cols;
         Formats = formats;
-        int count = rows * cols;
         ValueElement = valueElement;
-        Value = plan.Add(name, valueElement, formats.ValueFracBits, count);
-        Master = plan.Add(name + ".master", ArenaElement.Int32, formats.MasterFracBits, count);
-        Gradient = plan.Add(name + ".grad", ArenaElement.Int32, formats.GradientFracBits, count);
-        Velocity = momentum ? plan.Add(name + ".velocity", ArenaElement.Int32, formats.GradientFracBits, count) : null;
+        Value = plan.Add(name, TensorRole.Parameter, valueElement, formats.ValueFracBits, rows, cols);
+        Master = plan.Add(name + ".master", TensorRole.Master, ArenaElement.Int32, formats.MasterFracBits, rows, cols);
+        Gradient = plan.Add(name + ".grad", TensorRole.Gradient, ArenaElement.Int32, formats.GradientFracBits, rows, cols);
+        Velocity = momentum ? plan.Add(name + ".velocity", TensorRole.OptimizerState, ArenaElement.Int32, formats.GradientFracBits, rows, cols) : null;
         SaturationSlot = plan.TrackSaturation(Value);
         GradientSaturationSlot = plan.TrackSaturation(Gradient);
     }
@@ -87,11 +87,9 @@ public sealed class QParameter
         }
 
         var master = arena.Int32(Master);
-        double scale = Math.ScaleB(1.0, Formats.MasterFracBits);
         for (int i = 0; i < values.Length; i++)
         {
-            double m = Math.Round(values[i] * scale);
-            master[i] = (int)Math.Clamp(m, int.MinValue, int.MaxValue);
+            master[i] = (int)QFormat.Quantize(values[i], Formats.MasterFracBits, int.MinValue, int.MaxValue);
         }
 
         Refresh(arena);

@@ -21,8 +21,9 @@ public sealed class QSgd
 
     private readonly QParameter[] _parameters;
     private readonly ArenaTensor _lanes;
-    private readonly short _momentumQ15;
-    private readonly long[] _learningRateQ;
+    private readonly ArenaTensor _learningRates;   // int64, one per parameter: lr with LearningRateFracBits(formats)
+    private readonly ArenaTensor _momentum;        // int32 [1]: μ in Q15
+    private readonly long[] _initialRates;
     private readonly SgdOptions _options;
 
     public QSgd(ArenaPlan plan, IReadOnlyList<QParameter> parameters, SgdOptions options, string name = "optimizer")
@@ -57,9 +58,10 @@ public sealed class QSgd
 
         _options = options;
         _parameters = [.. parameters];
-        _lanes = plan.Add(name + ".rng", ArenaElement.UInt32, ArenaTensor.NotFixedPoint, StochasticRounding.Lanes);
-        _momentumQ15 = (short)Math.Round(options.Momentum * 32768);
-        _learningRateQ = new long[_parameters.Length];
+        _lanes = plan.Add(name + ".rng", TensorRole.OptimizerState, ArenaElement.UInt32, ArenaTensor.NotFixedPoint, StochasticRounding.Lanes);
+        _learningRates = plan.Add(name + ".lr", TensorRole.OptimizerState, ArenaElement.Int64, ArenaTensor.NotFixedPoint, _parameters.Length);
+        _momentum = plan.Add(name + ".momentum", TensorRole.OptimizerState, ArenaElement.Int32, 15, 1);
+        _initialRates = new long[_parameters.Length];
         for (int p = 0; p < _parameters.Length; p++)
         {
             var f = _parameters[p].Formats;
@@ -75,7 +77,7 @@ public sealed class QSgd
             }
 
             int lrFrac = LearningRateFracBits(f);
-            _learningRateQ[p] = (long)Math.Round(Math.ScaleB(lr, lrFrac));
+            _initialRates[p] = QFormat.Quantize(lr, lrFrac, 0, long.MaxValue);
         }
     }
 
@@ -85,27 +87,57 @@ public sealed class QSgd
     /// Multiplies every learning rate by factor (in (0, 1] for a decay, e.g. for the last epochs of a run). Host
     /// side, between steps: the rates stay integers on the step path.
     /// </summary>
-    public void ScaleLearningRates(double factor)
+    public void ScaleLearningRates(Arena arena, double factor)
     {
+        ArgumentNullException.ThrowIfNull(arena);
         if (!(factor > 0 && factor <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be in (0, 1].");
         }
 
-        for (int p = 0; p < _learningRateQ.Length; p++)
+        var rates = arena.Int64(_learningRates);
+        for (int p = 0; p < rates.Length; p++)
         {
-            _learningRateQ[p] = (long)Math.Round(_learningRateQ[p] * factor);
+            rates[p] = QFormat.Quantize(rates[p] * factor, 0, 0, long.MaxValue);
         }
+    }
+
+    /// <summary>
+    /// Sets every learning rate to its initial value times <paramref name="factor"/> (≥ 0): what warm-up and cosine
+    /// schedules call between steps. Host side; the rates stay integers on the step path.
+    /// </summary>
+    public void SetLearningRateFactor(Arena arena, double factor)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        if (!(factor >= 0 && factor <= 1e6))
+        {
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be in [0, 1e6].");
+        }
+
+        var rates = arena.Int64(_learningRates);
+        for (int p = 0; p < rates.Length; p++)
+        {
+            rates[p] = QFormat.Quantize(_initialRates[p] * factor, 0, 0, long.MaxValue);
+        }
+    }
+
+    /// <summary>The current learning rate of parameter p in real units (reporting).</summary>
+    public double LearningRate(Arena arena, int p)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        return Math.ScaleB(arena.Int64(_learningRates)[p], -LearningRateFracBits(_parameters[p].Formats));
     }
 
     /// <summary>Fractional bits of the integer learning rate for a parameter's formats.</summary>
     public static int LearningRateFracBits(ParameterFormats f) => f.MasterFracBits - f.GradientFracBits + RoundingShift;
 
-    /// <summary>Seeds the rounding lanes (after the arena is allocated; not on the step path).</summary>
+    /// <summary>Seeds the rounding lanes and writes the rates and momentum (after the arena is allocated; not on the step path).</summary>
     public void Initialise(Arena arena)
     {
         ArgumentNullException.ThrowIfNull(arena);
         StochasticRounding.Seed(arena.UInt32(_lanes), _options.Seed);
+        _initialRates.CopyTo(arena.Int64(_learningRates));
+        arena.Int32(_momentum)[0] = (int)QFormat.Q15.FromDouble(_options.Momentum);
     }
 
     /// <summary>Applies every accumulated gradient and zeroes the accumulators. Integer-only, no allocation.</summary>
@@ -113,18 +145,20 @@ public sealed class QSgd
     {
         ArgumentNullException.ThrowIfNull(arena);
         var lanes = arena.UInt32(_lanes);
+        ReadOnlySpan<long> rates = arena.Int64(_learningRates);
+        short momentumQ15 = (short)arena.Int32(_momentum)[0];
         for (int p = 0; p < _parameters.Length; p++)
         {
             var parameter = _parameters[p];
             var g = arena.Int32(parameter.Gradient);
             int gradientSaturations = CountExtremes(g);
-            if (parameter.Velocity is { } velocity && _momentumQ15 > 0)
+            if (parameter.Velocity is { } velocity && momentumQ15 > 0)
             {
-                AddMomentum(arena.Int32(velocity), g, _momentumQ15);
+                AddMomentum(arena.Int32(velocity), g, momentumQ15);
                 g = arena.Int32(velocity);
             }
 
-            Step(arena.Int32(parameter.Master), g, _learningRateQ[p], lanes);
+            Step(arena.Int32(parameter.Master), g, rates[p], lanes);
             int saturations = parameter.Refresh(arena);
             arena.CountSaturations(parameter.SaturationSlot, saturations);
             arena.CountSaturations(parameter.GradientSaturationSlot, gradientSaturations);

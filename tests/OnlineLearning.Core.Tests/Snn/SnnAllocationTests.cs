@@ -29,12 +29,12 @@ public sealed class SnnAllocationTests
             input[i] = SnnFormats.Spike;
         }
 
-        network.Step(input, 1);
+        network.StepLabel(input, 1);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int t = 0; t < 10_000; t++)
         {
             input[t % 8] = (short)(SnnFormats.Spike - input[t % 8]);
-            network.Step(input, t % 3);
+            network.StepLabel(input, t % 3);
             if (t % 50 == 49)
             {
                 network.EndSequence();

@@ -77,8 +77,8 @@ public sealed class SnnLearningTests
             }
         }
 
-        var a = networks[0].Parameters();
-        var b = networks[1].Parameters();
+        var a = networks[0].Parameters;
+        var b = networks[1].Parameters;
         for (int p = 0; p < a.Count; p++)
         {
             Assert.That(networks[0].Arena.Int32(a[p].Master).ToArray(), Is.EqualTo(networks[1].Arena.Int32(b[p].Master).ToArray()), a[p].Name);
@@ -209,7 +209,7 @@ public sealed class SnnLearningTests
             QSnnNetwork.QuantiseInput(row, x);
             if (learn)
             {
-                network.Step(x, sample.Label);
+                network.StepLabel(x, sample.Label);
             }
             else
             {

@@ -16,11 +16,11 @@ public sealed class SnnPlanTests
         var tensors = network.Plan.Tensors.ToDictionary(t => t.Name);
         Assert.Multiple(() =>
         {
-            Assert.That(tensors["error"].Format, Is.EqualTo("Q3.12"), "error");
+            Assert.That(tensors["error"].FormatText, Is.EqualTo("Q3.12"), "error");
             for (int l = 0; l < 3; l++)
             {
-                Assert.That(tensors[$"layers[{l}].signal"].Format, Is.EqualTo("Q7.24"), $"layers[{l}].signal");
-                Assert.That(tensors[$"layers[{l}].signal_g"].Format, Is.EqualTo("Q3.28"), $"layers[{l}].signal_g");
+                Assert.That(tensors[$"layers[{l}].signal"].FormatText, Is.EqualTo("Q7.24"), $"layers[{l}].signal");
+                Assert.That(tensors[$"layers[{l}].signal_g"].FormatText, Is.EqualTo("Q3.28"), $"layers[{l}].signal_g");
                 Assert.That(plan, Does.Contain($"layers[{l}].signal_g").And.Contain("Q3.28"));
             }
         });

@@ -14,13 +14,13 @@ public sealed class SnnSgdStepTests
     public void One_fixed_point_sgd_step_moves_every_master_by_minus_lr_times_its_gradient_within_rounding(SnnRule rule)
     {
         var (network, _, _, _) = Accumulated(rule);
-        var before = network.Parameters().Select(p => Masters(network, p)).ToArray();
-        var gradients = network.Parameters().Select(p => p.GradientToDouble(network.Arena)).ToArray();
+        var before = network.Parameters.Select(p => Masters(network, p)).ToArray();
+        var gradients = network.Parameters.Select(p => p.GradientToDouble(network.Arena)).ToArray();
         network.ApplyUpdate();
         double worst = 0;
         double moved = 0;
         double lsb = Math.ScaleB(1.0, -SnnFormats.MasterFrac);
-        var parameters = network.Parameters();
+        var parameters = network.Parameters;
         for (int k = 0; k < parameters.Count; k++)
         {
             var after = Masters(network, parameters[k]);
@@ -47,14 +47,14 @@ public sealed class SnnSgdStepTests
     public void One_fixed_point_sgd_step_equals_the_float64_sgd_step_within_rounding(SnnRule rule)
     {
         var (network, spec, input, target) = Accumulated(rule);
-        var start = network.Parameters().Select(p => p.ValuesToDouble(network.Arena)).ToArray();
+        var start = network.Parameters.Select(p => p.ValuesToDouble(network.Arena)).ToArray();
         network.ApplyUpdate();
 
         // The float64 step from the quantised start, so both begin at the same real weights.
         var floatSpec = WithWeights(spec, start);
         SnnTrainer.TrainSequence(floatSpec, input, target, rule, LearningRate);
         var floatAfter = Flatten(floatSpec);
-        var parameters = network.Parameters();
+        var parameters = network.Parameters;
         TestContext.Out.WriteLine($"{rule}: parameter           | cosine(Δ fixed, Δ float64) | |Δ fixed| / |Δ float64|");
         for (int k = 0; k < parameters.Count; k++)
         {
@@ -85,7 +85,7 @@ public sealed class SnnSgdStepTests
             Sgd = new SgdOptions { LearningRate = LearningRate, Seed = 3 },
         });
         var x = new short[spec.Inputs];
-        var t = new short[spec.Outputs];
+        var t = new int[spec.Outputs];
         for (int step = 0; step < input.Length; step++)
         {
             QSnnNetwork.QuantiseInput(input[step], x);
