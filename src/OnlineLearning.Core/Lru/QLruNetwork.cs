@@ -90,6 +90,8 @@ public sealed class QLruNetwork : OnlineNetwork
 
     public override IReadOnlyList<QParameter> Parameters => _parameterList;
 
+    public override IReadOnlyList<(string Key, QParameter Parameter)> ModelParameters => NamedParameters.ToArray();
+
     protected override QSgd Optimizer => _optimizer;
 
     /// <summary>The last step's outputs ŷ in Q24.</summary>

@@ -49,6 +49,9 @@ public interface IOnlineNetwork
     /// <summary>Trainable tensors, named as in the model file.</summary>
     IReadOnlyList<QParameter> Parameters { get; }
 
+    /// <summary>Trainable tensors under their model-file keys ("layers[0].W", "layers[1].nu_log", "readout.W").</summary>
+    IReadOnlyList<(string Key, QParameter Parameter)> ModelParameters { get; }
+
     /// <summary>The last step's output.</summary>
     ReadOnlySpan<int> Output { get; }
 

@@ -52,6 +52,8 @@ public abstract class OnlineNetwork : IOnlineNetwork
 
     public abstract ReadOnlySpan<int> Output { get; }
 
+    public virtual IReadOnlyList<(string Key, QParameter Parameter)> ModelParameters => Parameters.Select(p => (p.Name, p)).ToArray();
+
     /// <summary>Steps run since the network was built (restored with a checkpoint).</summary>
     public long TotalSteps => Arena.Int64(_control)[Steps];
 

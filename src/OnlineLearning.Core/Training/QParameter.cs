@@ -142,6 +142,13 @@ public sealed class QParameter
         ? ToDouble(arena.Int32(Value), Formats.ValueFracBits)
         : ToDouble(arena.Int16(Value), Formats.ValueFracBits);
 
+    /// <summary>The master copy in real units (export: more bits than the working values, so re-import is exact).</summary>
+    public double[] MastersToDouble(Arena arena)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        return ToDouble(arena.Int32(Master), Formats.MasterFracBits);
+    }
+
     /// <summary>The accumulated gradient in real units (export and gradient checks).</summary>
     public double[] GradientToDouble(Arena arena) => ToDouble(arena.Int32(Gradient), Formats.GradientFracBits);
 
