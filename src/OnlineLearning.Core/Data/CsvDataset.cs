@@ -104,6 +104,8 @@ public sealed class CsvDataset
         string[]? names = header ? table[0].Cells : null;
         int width = table[0].Cells.Length;
         int firstLine = table[0].Line;
+        int labelColumn = Resolve(path, firstLine, "label", options.Label, names, width);
+        int idColumn = options.SequenceId is { } id ? Resolve(path, firstLine, "sequence-id", id, names, width) : -1;
         if (header)
         {
             table.RemoveAt(0);
@@ -113,8 +115,6 @@ public sealed class CsvDataset
             }
         }
 
-        int labelColumn = Resolve(path, firstLine, "label", options.Label, names, width);
-        int idColumn = options.SequenceId is { } id ? Resolve(path, firstLine, "sequence-id", id, names, width) : -1;
         if (idColumn == labelColumn)
         {
             throw new DataFileException(path, firstLine, "the label and sequence-id columns are the same column");
@@ -190,9 +190,15 @@ public sealed class CsvDataset
         }
 
         int[] loose = [.. Enumerable.Range(0, names.Length).Where(c => names[c].Equals(column, StringComparison.OrdinalIgnoreCase))];
-        return loose.Length == 1
-            ? loose[0]
-            : throw new DataFileException(path, line, $"no {role} column '{column}'; the header has: {string.Join(", ", names)}");
+        if (loose.Length == 1)
+        {
+            return loose[0];
+        }
+
+        bool looksLikeData = names.All(static n => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        throw new DataFileException(path, line, looksLikeData
+            ? $"no {role} column '{column}': the first row holds numbers, not column names; give the column's number instead"
+            : $"no {role} column '{column}'; the header has: {string.Join(", ", names)}");
     }
 
     private static double Feature(string path, int line, int column, string[]? names, string cell)
