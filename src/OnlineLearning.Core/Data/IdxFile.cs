@@ -183,7 +183,7 @@ public static class IdxFile
             if (total > stream.Length)
             {
                 throw new DataFileException(path, 4L + (4 * d),
-                    $"truncated or damaged: the header declares {Shape(dimensions[..d])}x{size}... elements, more than the file's {stream.Length} bytes");
+                    $"truncated or damaged: dimension {d + 1} is {size}, so the header declares at least {total} elements, more than the file's {stream.Length} bytes");
             }
 
             dimensions[d] = size;

@@ -41,7 +41,8 @@ public sealed class IdxFileTests
         BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4), 1_000_000_000);
         string path = Fixture.Write("huge", bytes);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.That(() => IdxFile.Read(path), Throws.TypeOf<DataFileException>().With.Message.Contains("truncated"));
+        Assert.That(() => IdxFile.Read(path), Throws.TypeOf<DataFileException>().With.Message.EqualTo(
+            $"{path}: offset 4: truncated or damaged: dimension 1 is 1000000000, so the header declares at least 1000000000 elements, more than the file's 76 bytes"));
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
     }
 
@@ -71,7 +72,7 @@ public sealed class IdxFileTests
     public void Truncated_header_is_an_error()
     {
         string path = Fixture.Write("header", Fixture.Bytes("tiny-images-idx3-ubyte")[..9]);
-        Assert.That(() => IdxFile.Read(path), Throws.TypeOf<DataFileException>().With.Message.Contains("more than the file's 9 bytes").Or.Message.Contains("truncated"));
+        Assert.That(() => IdxFile.Read(path), Throws.TypeOf<DataFileException>().With.Message.EqualTo($"{path}: offset 9: truncated: needed 12 bytes here, found 5"));
     }
 
     [Test]
