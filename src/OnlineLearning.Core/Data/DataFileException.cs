@@ -14,6 +14,15 @@ public sealed class DataFileException : Exception
         Problem = problem;
     }
 
+    /// <summary>A problem in a binary file, at byte <paramref name="offset"/> (0-based) of <paramref name="path"/>.</summary>
+    public DataFileException(string path, long offset, string problem)
+        : base($"{path}: offset {offset}: {problem}")
+    {
+        Path = path;
+        Offset = offset;
+        Problem = problem;
+    }
+
     public DataFileException()
     {
         Path = string.Empty;
@@ -37,6 +46,9 @@ public sealed class DataFileException : Exception
     public string Path { get; }
 
     public int Line { get; }
+
+    /// <summary>The byte offset of the problem in a binary file, or -1 for text files and whole-file problems.</summary>
+    public long Offset { get; } = -1;
 
     public string Problem { get; }
 }
