@@ -126,6 +126,7 @@ public sealed class Ads1115Source : SensorSource
     {
         // The old driver object is dropped, not disposed: disposing it would dispose the shared I2cDevice.
         _adc = Open();
+        Health.FramesLost += _pacer.Resync();
     }
 
     protected override void Dispose(bool disposing)

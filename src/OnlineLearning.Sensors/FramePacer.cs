@@ -30,6 +30,17 @@ internal sealed class FramePacer
     }
 
     /// <summary>
+    /// After an outage: returns the slots that began since the last delivered frame (frames lost) and restarts the
+    /// schedule at now, so the next frame is a fresh one period later rather than a stale read right away.
+    /// </summary>
+    public long Resync()
+    {
+        long missed = Math.Max(0, SlotsBefore(_clock.Now - _start) - _index);
+        Restart();
+        return missed;
+    }
+
+    /// <summary>
     /// Waits for the next frame slot. When the slot has already passed: with <paramref name="dropLate"/> it jumps
     /// to the latest slot that has begun and returns how many slots were skipped (frames lost); without it (a
     /// recording: every frame is data) it re-anchors the schedule at now and returns 0.

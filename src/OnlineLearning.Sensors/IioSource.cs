@@ -111,6 +111,7 @@ public sealed class IioSource : SensorSource
     {
         CloseHandles();
         OpenHandles();
+        Health.FramesLost += _pacer.Resync();
     }
 
     protected override void Dispose(bool disposing)

@@ -148,13 +148,10 @@ public sealed class Mpu6050Source : SensorSource
     protected override void Recover()
     {
         CheckWhoAmI();
-        if (_options.Mode == Mpu6050ReadMode.Fifo)
-        {
-            // The chip kept running while we were away: estimate what it produced from the clock. The FIFO content is
-            // dropped too (a failed or short read leaves it misaligned), so none of those frames can be delivered.
-            long missed = (Clock.Now - _lastFrameTime) / _periodTicks;
-            Health.FramesLost += Math.Max(0, missed - 1);
-        }
+        // The chip kept sampling while we were away: estimate what it produced from the clock. In FIFO mode the
+        // content is dropped too (a failed or short read leaves it misaligned), so none of those frames arrive.
+        long missed = (Clock.Now - _lastFrameTime) / _periodTicks;
+        Health.FramesLost += Math.Max(0, missed - 1);
 
         if (ReadRegister(RegPowerManagement1) == 0x01 && ReadRegister(RegFifoEnable) == (byte)(_options.Mode == Mpu6050ReadMode.Fifo ? FifoSelection : 0))
         {
