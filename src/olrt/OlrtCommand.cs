@@ -1,4 +1,5 @@
 using System.CommandLine;
+using OnlineLearning.Core.Checkpoints;
 using OnlineLearning.Core.Data;
 using OnlineLearning.Numerics.Kernels;
 
@@ -24,6 +25,9 @@ internal static class OlrtCommand
         root.Subcommands.Add(GradsCommand.Create(backend));
         root.Subcommands.Add(PlanCommand.Create(backend));
         root.Subcommands.Add(CopyTaskCommand.Create(backend));
+        root.Subcommands.Add(CheckpointCommands.Inspect());
+        root.Subcommands.Add(CheckpointCommands.Export());
+        root.Subcommands.Add(CheckpointCommands.Import(backend));
         return root;
     }
 
@@ -61,6 +65,11 @@ internal static class OlrtCommand
             return work();
         }
         catch (DataFileException e)
+        {
+            Console.Error.WriteLine($"olrt {command}: {e.Message}");
+            return 1;
+        }
+        catch (CheckpointException e)
         {
             Console.Error.WriteLine($"olrt {command}: {e.Message}");
             return 1;
