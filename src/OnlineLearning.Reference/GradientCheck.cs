@@ -71,7 +71,25 @@ public static class GradientCheck
         }
 
         RequireRuntimeRule(rule == SnnRule.Bptt);
-        return QSnnGradients.Compute(spec, input, target, rule);
+        var report = QSnnGradients.Compute(spec, input, target, rule);
+        var host = new List<(string, long)>
+        {
+            Clamped("input", input, SnnFormats.ActivationFrac, int32: false),
+            Clamped("target", target, SnnFormats.OutputFrac, int32: false),
+        };
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            host.Add(Clamped($"layers[{i}].W (model value)", spec.Layers[i].W, SnnFormats.WeightFrac, int32: false));
+            host.Add(Clamped($"layers[{i}].threshold (model value)", [spec.Layers[i].Threshold], SnnFormats.ThresholdFrac, int32: false));
+        }
+
+        if (spec.Readout is not null)
+        {
+            host.Add(Clamped("readout.W (model value)", spec.Readout.W, SnnFormats.WeightFrac, int32: false));
+        }
+
+        report.AddSaturations(host);
+        return report;
     }
 
     private static GradientReport RunLru(LruSpec spec, double[][] input, double[][] target, LruRule rule, GradientPrecision precision)
@@ -82,7 +100,56 @@ public static class GradientCheck
         }
 
         RequireRuntimeRule(rule == LruRule.Bptt);
-        return QLruGradients.Compute(spec, input, target, rule);
+        var report = QLruGradients.Compute(spec, input, target, rule);
+        var host = new List<(string, long)>
+        {
+            Clamped("input", input, LruFormats.ActFrac, int32: false),
+            Clamped("target", target, LruFormats.ErrorFrac, int32: true),
+        };
+        if (spec.Encoder is not null)
+        {
+            host.Add(Clamped("encoder.W (model value)", spec.Encoder.W, LruFormats.WeightFrac, int32: false));
+        }
+
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var l = spec.Layers[i];
+            host.Add(Clamped($"layers[{i}].nu_log (model value)", [l.NuLog], LruFormats.LogFrac, int32: true));
+            host.Add(Clamped($"layers[{i}].theta_log (model value)", [l.ThetaLog], LruFormats.LogFrac, int32: true));
+            host.Add(Clamped($"layers[{i}].gamma_log (model value)", [l.GammaLog], LruFormats.LogFrac, int32: true));
+            host.Add(Clamped($"layers[{i}].B (model value)", [.. l.BRe, .. l.BIm], LruFormats.WeightFrac, int32: false));
+            host.Add(Clamped($"layers[{i}].C (model value)", [.. l.CRe, .. l.CIm], LruFormats.WeightFrac, int32: false));
+            host.Add(Clamped($"layers[{i}].D (model value)", [l.D], LruFormats.WeightFrac, int32: false));
+        }
+
+        if (spec.Decoder is not null)
+        {
+            host.Add(Clamped("decoder.W (model value)", spec.Decoder.W, LruFormats.WeightFrac, int32: false));
+        }
+
+        report.AddSaturations(host);
+        return report;
+    }
+
+    /// <summary>How many real values fall outside the fixed-point range they are quantised to (and so are clamped).</summary>
+    private static (string, long) Clamped(string name, IEnumerable<double[]> rows, int frac, bool int32)
+    {
+        double max = int32 ? int.MaxValue : short.MaxValue;
+        double min = int32 ? int.MinValue : short.MinValue;
+        long clamped = 0;
+        foreach (var row in rows)
+        {
+            foreach (double v in row)
+            {
+                double q = Math.Round(Math.ScaleB(v, frac));
+                if (q > max || q < min)
+                {
+                    clamped++;
+                }
+            }
+        }
+
+        return (name, clamped);
     }
 
     private static void RequireRuntimeRule(bool isBptt)

@@ -38,6 +38,7 @@ public static class QSnnGradients
         }
 
         var report = new GradientReport { Loss = network.Loss };
+        report.AddSaturations(network.Saturations());
         foreach (var p in network.Parameters())
         {
             double[] values = p.GradientToDouble(network.Arena);
