@@ -14,10 +14,10 @@ public static class CsvSeries
     /// (when not null) must match.
     /// </summary>
     public static double[][] Load(string path, int? expectedColumns = null) =>
-        Parse(path, DataFiles.ReadAllBytes(path, DataFiles.MaxCsvBytes), expectedColumns);
+        ParseUtf8(path, DataFiles.ReadAllBytes(path, DataFiles.MaxCsvBytes), expectedColumns);
 
     /// <summary>Parses CSV bytes (UTF-8; invalid sequences become U+FFFD and then fail as "not a number").</summary>
-    public static double[][] Parse(string path, ReadOnlySpan<byte> utf8, int? expectedColumns = null)
+    public static double[][] ParseUtf8(string path, ReadOnlySpan<byte> utf8, int? expectedColumns = null)
     {
         string text = Encoding.UTF8.GetString(utf8);
         if (text.Length > 0 && text[0] == '\uFEFF')
