@@ -208,8 +208,8 @@ public sealed class JsonTree
     /// <summary>A numeric array of exactly <paramref name="length"/> numbers.</summary>
     public double[] AsVector(int length) => AsVector(length, double.MinValue, double.MaxValue);
 
-    /// <summary>A numeric array of exactly <paramref name="length"/> numbers, each in [min, max].</summary>
-    public double[] AsVector(int length, double min, double max)
+    /// <summary>A numeric array of exactly <paramref name="length"/> numbers, each in [min, max] ((min, max] when <paramref name="minOpen"/>).</summary>
+    public double[] AsVector(int length, double min, double max, bool minOpen = false)
     {
         if (Kind != JsonValueKind.Array)
         {
@@ -227,15 +227,15 @@ public sealed class JsonTree
             if (_numbers is not null)
             {
                 v[i] = _numbers[i];
-                if (!InRange(v[i], min, max, false, false))
+                if (!InRange(v[i], min, max, minOpen, false))
                 {
                     throw new DataFileException(File, _numberLines![i],
-                        $"{Describe()}[{i}] must be in {Range(min, max, false, false)}, not {UserText.Number(v[i])}");
+                        $"{Describe()}[{i}] must be in {Range(min, max, minOpen, false)}, not {UserText.Number(v[i])}");
                 }
             }
             else
             {
-                v[i] = _items![i].AsDouble(min, max);
+                v[i] = _items![i].AsDouble(min, max, minOpen);
             }
         }
 

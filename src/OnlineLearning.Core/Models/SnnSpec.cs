@@ -118,7 +118,7 @@ public sealed record SnnSpec : ModelSpec
             int size = node["size"].AsInt(1, ModelLimits.MaxWidth);
             var w = node.Find("W")?.AsMatrix(size, fanIn, -ModelLimits.MaxWeight, ModelLimits.MaxWeight)
                 ?? random.Normal(size, fanIn, 1.0 / Math.Sqrt(fanIn));
-            var threshold = node.Find("threshold")?.AsVector(size, double.Epsilon, ModelLimits.MaxThreshold)
+            var threshold = node.Find("threshold")?.AsVector(size, 0, ModelLimits.MaxThreshold, minOpen: true)
                 ?? Enumerable.Repeat(DefaultThreshold, size).ToArray();
             layers.Add(new SnnLayerSpec(size, w, threshold));
             fanIn = size;

@@ -69,8 +69,8 @@ public sealed class UserInputLimitTests
             inputs == "1e400" ? Does.Contain("not a finite number") : Is.EqualTo($"model.json:1: inputs must be a whole number in [1, 1048576], not {inputs}"));
 
     [TestCase("""{"size":0}""", "layers[0].size must be a whole number in [1, 1048576], not 0")]
-    [TestCase("""{"size":2,"threshold":[0.5,0]}""", "layers[0].threshold[1] must be in [5E-324, 1000000], not 0")]
-    [TestCase("""{"size":2,"threshold":[0.5,-1]}""", "layers[0].threshold[1] must be in [5E-324, 1000000], not -1")]
+    [TestCase("""{"size":2,"threshold":[0.5,0]}""", "layers[0].threshold[1] must be in (0, 1000000], not 0")]
+    [TestCase("""{"size":2,"threshold":[0.5,-1]}""", "layers[0].threshold[1] must be in (0, 1000000], not -1")]
     [TestCase("""{"size":1,"W":[[1,2e6]]}""", "layers[0].W[0][1] must be in [-1000000, 1000000], not 2000000")]
     public void Snn_layer_keys_are_range_checked(string layer, string expected) =>
         Assert.That(Fails($$"""{"type":"snn","inputs":2,"layers":[{{layer}}]}""").Message, Is.EqualTo($"model.json:1: {expected}"));
