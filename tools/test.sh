@@ -131,6 +131,39 @@ grads_checks() {
   expect_error "model W of the wrong shape" "model.json:1: layers[0].W has 1 rows, expected 2" --model "$bad/model.json" --input $ex/input.csv --rule ostl
   expect_error "bptt in fixed point" "bptt is the float64 reference only" ${snn[@]} --rule bptt --precision q
   expect_error "an LRU rule on a spiking model" "is not a spiking-network rule" ${snn[@]} --rule online
+  # The fuzz issue's named cases: each one line, the documented exit status, no stack trace.
+  printf '{"type":"\\ud800"}' > "$bad/surrogate.json"
+  printf '{"type":"lru","inputs":3,"layers":[{"N":2,"nu_log":[710,0]}]}' > "$bad/nu.json"
+  printf '{"type":"snn","inputs":6,"decay":1e400,"layers":[{"size":8}]}' > "$bad/inf.json"
+  printf '{"type":"snn","inputs":6,"loss":"ce","readout_leak":-1,"layers":[{"size":8}],"readout":{"size":3}}' > "$bad/leak.json"
+  printf '{"type":"snn","inputs":1048576,"layers":[{"size":1048576}]}' > "$bad/huge.json"
+  printf '{"type":%s1%s}' "$(printf '[%.0s' {1..40})" "$(printf ']%.0s' {1..40})" > "$bad/deep.json"
+  printf '{"type":"%s"}' "$(head -c 100000 /dev/zero | tr '\0' x)" > "$bad/long.json"
+  printf '1e308,1e308,1e308,1e308,1e308,1e308\n1e308,1e308,1e308,1e308,1e308,1e308\n' > "$bad/big.csv"
+  truncate -s 2G "$bad/2g.csv"
+  expect_error "unpaired surrogate in the model" "surrogate.json:1: not valid JSON" --model "$bad/surrogate.json" --input $ex/input.csv --rule ostl
+  expect_error "nu_log out of range" "nu.json:1: layers[0].nu_log[0] must be in [-30, 10], not 710" --model "$bad/nu.json" --input $ex/lru-input.csv --rule online
+  expect_error "1e400 in the model" "inf.json:1: decay: 1e400 is not a finite number" --model "$bad/inf.json" --input $ex/input.csv --rule ostl
+  expect_error "readout_leak -1 with otpe in q" "readout_leak must be in [0, 1), not -1" --model "$bad/leak.json" --input $ex/input.csv --rule otpe --precision q
+  expect_error "model over the arena budget" "over the 256 MiB limit (largest tensor: layers[0].W" --model "$bad/huge.json" --input $ex/input.csv --rule ostl
+  expect_error "deep nesting" "nested more than 32 levels deep" --model "$bad/deep.json" --input $ex/input.csv --rule ostl
+  expect_error "long value echoed cut" 'not "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"' --model "$bad/long.json" --input $ex/input.csv --rule ostl
+  expect_error "CSV of 1e308 overflows" "the result overflowed float64" ${snn[@]:0:2} --input "$bad/big.csv" --rule ostl
+  expect_error "2 GiB CSV" "2g.csv: is 2 GiB, over the 256 MiB limit" ${snn[@]:0:2} --input "$bad/2g.csv" --rule ostl
+  rm -f "$bad/2g.csv"
+  expect_error "--out at a missing directory" "does not exist" ${snn[@]} --rule ostl --out "$bad/missing/grads.json"
+  expect_error "--out at a directory" "is a directory" ${snn[@]} --rule ostl --out "$bad"
+  check "--out at a directory leaves no temp file" bash -c "! ls $bad | grep -q '\.tmp-'"
+  expect_olrt_error "grads: missing --rule" 2 "Option '--rule' is required." grads ${snn[@]}
+  expect_olrt_error "grads: unknown option" 2 "see olrt grads --help" grads ${snn[@]} --rule ostl --bogus
+  expect_olrt_error "plan: model over the arena budget" 1 "over the 256 MiB limit" plan --model "$bad/huge.json"
+  expect_olrt_error "plan: missing --model" 2 "see olrt plan --help" plan
+  expect_olrt_error "copy-task --samples -5" 2 "--samples must be a whole number from 1 to 100000000, not '-5'" copy-task --samples -5
+  expect_olrt_error "copy-task --samples 0" 2 "--samples must be a whole number" copy-task --samples 0
+  expect_olrt_error "copy-task --minutes NaN" 2 "--minutes must be a number in [0.01, 10080], not 'NaN'" copy-task --minutes NaN
+  expect_olrt_error "copy-task --lr NaN" 2 "--lr must be a number in (0, 1], not 'NaN'" copy-task --lr NaN
+  expect_olrt_error "copy-task --lr 1e10" 2 "--lr must be a number in (0, 1], not '1e10'" copy-task --lr 1e10
+  expect_olrt_error "copy-task --seed abc" 2 "Cannot parse argument 'abc' for option '--seed'." copy-task --seed abc
 }
 
 # olrt grads must fail with a non-zero exit, print the expected message, and show no stack trace.
@@ -143,6 +176,20 @@ expect_error() {
     pass "olrt grads bad input: $label (exit $rc)"
   else
     fail "olrt grads bad input: $label (exit $rc): $(head -3 "$out")"
+  fi
+}
+
+# Any olrt command must exit with exactly the documented status, print the expected message in at most two
+# lines (the error, and "see olrt <cmd> --help" for option errors), and show no stack trace or .NET type name.
+expect_olrt_error() {
+  local label="$1" status="$2" message="$3"; shift 3
+  local out="$LOG_DIR/expect-error.txt"
+  artifacts/publish/linux-x64/olrt "$@" >"$out" 2>&1
+  local rc=$?
+  if ((rc == status)) && grep -qF -- "$message" "$out" && (($(wc -l <"$out") <= 2)) && ! grep -qE '^\s+at |Exception|System\.' "$out"; then
+    pass "olrt bad input: $label (exit $rc)"
+  else
+    fail "olrt bad input: $label (exit $rc, expected $status): $(head -3 "$out")"
   fi
 }
 

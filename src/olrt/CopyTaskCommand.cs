@@ -19,14 +19,23 @@ internal static class CopyTaskCommand
             DefaultValueFactory = _ => "full",
         };
         size.AcceptOnlyFromAmong("full", "ci");
-        var samples = new Option<int?>("--samples") { Description = "Training samples per rule. Default: 20000 (full), 6000 (ci)." };
-        var minutes = new Option<double?>("--minutes") { Description = "Wall-clock budget per rule; a rule stops early when it is spent." };
+        var samples = new Option<string?>("--samples")
+        {
+            Description = $"Training samples per rule, {MinSamples} to {MaxSamples}. Default: 20000 (full), 6000 (ci).",
+        };
+        var minutes = new Option<string?>("--minutes")
+        {
+            Description = $"Wall-clock budget per rule in minutes, {Show(MinMinutes)} to {Show(MaxMinutes)}; a rule stops early when it is spent.",
+        };
         var rules = new Option<string>("--rules")
         {
             Description = "Comma-separated rules to train: online, spatial, truncated.",
             DefaultValueFactory = _ => "online,spatial,truncated",
         };
-        var learningRate = new Option<double?>("--lr") { Description = "SGD learning rate per sequence. Default: 2^-13 (full), 2^-10 (ci)." };
+        var learningRate = new Option<string?>("--lr")
+        {
+            Description = $"SGD learning rate per sequence, in (0, {Show(MaxLearningRate)}]. Default: 2^-13 (full), 2^-10 (ci).",
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of the model and the samples.", DefaultValueFactory = _ => 1 };
         var command = new Command("copy-task",
             "Train an LRU stack online, in fixed point, on the copy task (seed 004 B.1) with each rule and report the final " +
@@ -49,13 +58,30 @@ internal static class CopyTaskCommand
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine($"olrt copy-task: {e.Message.Split(" (Parameter", 2)[0]}");
+                Console.Error.WriteLine($"olrt copy-task: {OlrtCommand.Clean(e.Message)}");
+                Console.Error.WriteLine("see olrt copy-task --help");
                 return 2;
             }
 
             if (selected.Length == 0 || selected.Contains(LruRule.Bptt))
             {
                 Console.Error.WriteLine("olrt copy-task: --rules takes online, spatial and truncated (bptt is the float64 reference only)");
+                Console.Error.WriteLine("see olrt copy-task --help");
+                return 2;
+            }
+
+            int? sampleCount;
+            double? minuteBudget, lr;
+            try
+            {
+                sampleCount = ParseSamples(parse.GetValue(samples));
+                minuteBudget = ParseNumber("--minutes", parse.GetValue(minutes), MinMinutes, MaxMinutes, minOpen: false);
+                lr = ParseNumber("--lr", parse.GetValue(learningRate), 0, MaxLearningRate, minOpen: true);
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"olrt copy-task: {OlrtCommand.Clean(e.Message)}");
+                Console.Error.WriteLine("see olrt copy-task --help");
                 return 2;
             }
 
@@ -65,15 +91,60 @@ internal static class CopyTaskCommand
                 : new CopyTaskExperimentOptions { Layers = 2, N = 32, H = 64, PatternLength = 10, Samples = 6000, LearningRate = 1.0 / 1024 };
             options = options with
             {
-                Samples = parse.GetValue(samples) ?? options.Samples,
-                LearningRate = parse.GetValue(learningRate) ?? options.LearningRate,
-                TimeLimit = parse.GetValue(minutes) is double m ? TimeSpan.FromMinutes(m) : null,
+                Samples = sampleCount ?? options.Samples,
+                LearningRate = lr ?? options.LearningRate,
+                TimeLimit = minuteBudget is double m ? TimeSpan.FromMinutes(m) : null,
                 Seed = parse.GetValue(seed),
             };
             Run(options, selected);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Bounds of the numeric options (docs: olrt copy-task --help).</summary>
+    public const int MinSamples = 1;
+
+    public const int MaxSamples = 100_000_000;
+
+    public const double MinMinutes = 0.01;
+
+    public const double MaxMinutes = 10_080;
+
+    public const double MaxLearningRate = 1;
+
+    private static string Show(double v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static int? ParseSamples(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) || n < MinSamples || n > MaxSamples)
+        {
+            throw new ArgumentException($"--samples must be a whole number from {MinSamples} to {MaxSamples}, not '{Core.Data.UserText.Echo(text)}'", nameof(text));
+        }
+
+        return n;
+    }
+
+    private static double? ParseNumber(string option, string? text, double min, double max, bool minOpen)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        bool parsed = double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v);
+        if (!parsed || !double.IsFinite(v) || (minOpen ? v <= min : v < min) || v > max)
+        {
+            throw new ArgumentException(
+                $"{option} must be a number in {(minOpen ? "(" : "[")}{Show(min)}, {Show(max)}], not '{Core.Data.UserText.Echo(text)}'", nameof(text));
+        }
+
+        return v;
     }
 
     private static void Run(CopyTaskExperimentOptions options, LruRule[] rules)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using OnlineLearning.Reference;
 
 namespace OnlineLearning.Cli;
@@ -11,7 +12,7 @@ internal static class GradsCommand
 {
     public static Command Create(Option<string?> backendOption)
     {
-        var model = new Option<FileInfo>("--model") { Description = "Model file (JSON; see docs/models.md).", Required = true };
+        var model = new Option<FileInfo>("--model") { Description = "Model file (JSON; keys and ranges in docs/models.md).", Required = true };
         var input = new Option<FileInfo>("--input") { Description = "Input CSV: one row per time step, one column per input.", Required = true };
         var target = new Option<FileInfo?>("--target") { Description = "Target CSV: one row per time step, one column per output. Default: all zero." };
         var rule = new Option<string>("--rule")
@@ -54,7 +55,26 @@ internal static class GradsCommand
     private static int Run(string model, string input, string? target, string rule, GradientPrecision precision, string? output) =>
         OlrtCommand.ReportingUserErrors("grads", () =>
         {
-            string json = GradientCheck.Run(model, input, target, rule, precision).ToJson();
+            if (output is not null)
+            {
+                AtomicFile.CheckWritable(output);
+            }
+
+            var report = GradientCheck.Run(model, input, target, rule, precision);
+            if (report.FirstNonFinite() is string overflow)
+            {
+                Console.Error.WriteLine(
+                    $"olrt grads: the result overflowed float64: {overflow}; the model's values or the inputs are too large for this sequence");
+                return 1;
+            }
+
+            foreach (var (tensor, events) in report.Saturations)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"olrt grads: warning: {tensor}: {events} values saturated (clamped to the fixed-point range); see \"saturations\" in the output"));
+            }
+
+            string json = report.ToJson();
             if (output is null)
             {
                 Console.WriteLine(json);

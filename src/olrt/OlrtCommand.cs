@@ -1,13 +1,58 @@
 using System.CommandLine;
 using OnlineLearning.Core.Checkpoints;
+using System.CommandLine.Help;
+using System.Text.RegularExpressions;
 using OnlineLearning.Core.Data;
 using OnlineLearning.Numerics.Kernels;
 
 namespace OnlineLearning.Cli;
 
 /// <summary>The olrt command line: one root with a global backend option, and a subcommand per job.</summary>
-internal static class OlrtCommand
+internal static partial class OlrtCommand
 {
+    /// <summary>Longest error line printed; anything longer is cut (user values inside are cut to 60 characters first).</summary>
+    public const int MaxMessage = 400;
+
+    /// <summary>
+    /// Parses and runs. A parse error (unknown option, missing required option, a value that does not convert) is
+    /// one line on standard error plus a pointer to the command's help, and exit 2 (docs/grads.md); System.CommandLine
+    /// would print the whole help with .NET type names and exit 1.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        var parse = Create().Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            var command = parse.CommandResult.Command;
+            string name = command is RootCommand ? "olrt" : $"olrt {command.Name}";
+            Console.Error.WriteLine($"{name}: {Clean(parse.Errors[0].Message)}");
+            Console.Error.WriteLine($"see {name} --help");
+            return 2;
+        }
+
+        return parse.Invoke();
+    }
+
+    /// <summary>
+    /// One line for an error message: quoted user values longer than 60 characters are cut, .NET type names are
+    /// dropped, line breaks become spaces and the whole is at most <see cref="MaxMessage"/> characters.
+    /// </summary>
+    public static string Clean(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message = message.Split(" (Parameter", 2)[0];
+        message = LongQuote().Replace(message, m => $"'{UserText.Echo(m.Groups[1].Value)}'");
+        message = TypeName().Replace(message, string.Empty);
+        message = message.Replace('\r', ' ').Replace('\n', ' ');
+        return message.Length <= MaxMessage ? message : string.Concat(message.AsSpan(0, MaxMessage - 1), "…");
+    }
+
+    [GeneratedRegex("'([^']{61,})'", RegexOptions.CultureInvariant)]
+    private static partial Regex LongQuote();
+
+    [GeneratedRegex(" as expected type '[^']*'", RegexOptions.CultureInvariant)]
+    private static partial Regex TypeName();
+
     public static RootCommand Create()
     {
         var backend = new Option<string?>("--backend")
@@ -49,7 +94,7 @@ internal static class OlrtCommand
         }
         catch (Exception e) when (e is ArgumentException or BackendNotSupportedException)
         {
-            Console.Error.WriteLine($"olrt: {e.Message}");
+            Console.Error.WriteLine($"olrt: {Clean(e.Message)}");
             return null;
         }
     }
@@ -66,17 +111,17 @@ internal static class OlrtCommand
         }
         catch (DataFileException e)
         {
-            Console.Error.WriteLine($"olrt {command}: {e.Message}");
+            Console.Error.WriteLine($"olrt {command}: {Clean(e.Message)}");
             return 1;
         }
         catch (CheckpointException e)
         {
-            Console.Error.WriteLine($"olrt {command}: {e.Message}");
+            Console.Error.WriteLine($"olrt {command}: {Clean(e.Message)}");
             return 1;
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"olrt {command}: {e.Message.Split(" (Parameter", 2)[0]}");
+            Console.Error.WriteLine($"olrt {command}: {Clean(e.Message)}");
             return 2;
         }
     }

@@ -12,7 +12,7 @@ internal static class PlanCommand
 {
     public static Command Create(Option<string?> backendOption)
     {
-        var model = new Option<FileInfo>("--model") { Description = "Model file (JSON; see docs/grads.md).", Required = true };
+        var model = new Option<FileInfo>("--model") { Description = "Model file (JSON; keys and ranges in docs/models.md).", Required = true };
         var rule = new Option<string?>("--rule")
         {
             Description = "Learning rule whose state to plan. Spiking models: ostl (default), ottt, otpe, approx-otpe, f-otpe. " +

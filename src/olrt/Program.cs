@@ -1,3 +1,3 @@
 using OnlineLearning.Cli;
 
-return OlrtCommand.Create().Parse(args).Invoke();
+return OlrtCommand.Run(args);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace OnlineLearning.Core.Data;
 
@@ -8,20 +9,29 @@ namespace OnlineLearning.Core.Data;
 /// </summary>
 public static class CsvSeries
 {
-    /// <summary>Reads <paramref name="path"/>; <paramref name="expectedColumns"/> (when not null) must match.</summary>
-    public static double[][] Load(string path, int? expectedColumns = null)
+    /// <summary>
+    /// Reads <paramref name="path"/> (at most <see cref="DataFiles.MaxCsvBytes"/>); <paramref name="expectedColumns"/>
+    /// (when not null) must match.
+    /// </summary>
+    public static double[][] Load(string path, int? expectedColumns = null) =>
+        ParseUtf8(path, DataFiles.ReadAllBytes(path, DataFiles.MaxCsvBytes), expectedColumns);
+
+    /// <summary>Parses CSV bytes (UTF-8; invalid sequences become U+FFFD and then fail as "not a number").</summary>
+    public static double[][] ParseUtf8(string path, ReadOnlySpan<byte> utf8, int? expectedColumns = null)
     {
-        if (!File.Exists(path))
+        string text = Encoding.UTF8.GetString(utf8);
+        if (text.Length > 0 && text[0] == '\uFEFF')
         {
-            throw new DataFileException(path, 0, "file not found");
+            text = text[1..];
         }
 
-        return Parse(path, File.ReadAllLines(path), expectedColumns);
+        return Parse(path, text.Split('\n'), expectedColumns);
     }
 
     /// <summary>Parses CSV text already in memory; <paramref name="path"/> only names it in errors.</summary>
     public static double[][] Parse(string path, IReadOnlyList<string> lines, int? expectedColumns = null)
     {
+        ArgumentNullException.ThrowIfNull(lines);
         var rows = new List<double[]>();
         int? columns = expectedColumns;
         for (int i = 0; i < lines.Count; i++)
@@ -64,12 +74,12 @@ public static class CsvSeries
             string cell = cells[c].Trim();
             if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             {
-                throw new DataFileException(path, lineNumber, $"column {c + 1}: '{cell}' is not a number");
+                throw new DataFileException(path, lineNumber, $"column {c + 1}: '{UserText.Echo(cell)}' is not a number");
             }
 
             if (!double.IsFinite(value))
             {
-                throw new DataFileException(path, lineNumber, $"column {c + 1}: '{cell}' is not a finite number");
+                throw new DataFileException(path, lineNumber, $"column {c + 1}: '{UserText.Echo(cell)}' is not a finite number");
             }
 
             row[c] = value;

@@ -15,10 +15,68 @@ public sealed class GradientReport
 {
     private readonly List<NamedGradient> _gradients = [];
 
+    private readonly List<(string Tensor, long Events)> _saturations = [];
+
     public double Loss { get; set; }
 
-    /// <summary>Saturation events per tensor during the run (fixed point only; empty when nothing saturated).</summary>
-    public IReadOnlyList<(string Tensor, long Events)> Saturations { get; set; } = [];
+    /// <summary>
+    /// Values clamped to their fixed-point range, per tensor ("input", "layers[0].W", arena tensors), for the
+    /// fixed-point precision only; written as "saturations" when <see cref="ReportsSaturations"/>.
+    /// </summary>
+    public IReadOnlyList<(string Tensor, long Events)> Saturations => _saturations;
+
+    /// <summary>Whether the JSON carries a "saturations" object (fixed point: always, even when it is empty).</summary>
+    public bool ReportsSaturations { get; set; }
+
+    /// <summary>Adds saturation counts; zero counts are dropped and repeated names are summed.</summary>
+    public void AddSaturations(IEnumerable<(string Tensor, long Events)> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        ReportsSaturations = true;
+        foreach (var (tensor, events) in counts)
+        {
+            if (events == 0)
+            {
+                continue;
+            }
+
+            int i = _saturations.FindIndex(s => s.Tensor == tensor);
+            if (i < 0)
+            {
+                _saturations.Add((tensor, events));
+            }
+            else
+            {
+                _saturations[i] = (tensor, _saturations[i].Events + events);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first value that is not finite ("loss", "layers[0].W[2][3]"), or null: a float64 overflow that JSON
+    /// cannot carry and that the caller must report instead of writing.
+    /// </summary>
+    public string? FirstNonFinite()
+    {
+        if (!double.IsFinite(Loss))
+        {
+            return $"loss is {Loss.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        }
+
+        foreach (var g in _gradients)
+        {
+            for (int i = 0; i < g.Values.Length; i++)
+            {
+                if (!double.IsFinite(g.Values[i]))
+                {
+                    string index = g.Shape.Length == 2 && g.Shape[1] > 0 ? $"[{i / g.Shape[1]}][{i % g.Shape[1]}]" : $"[{i}]";
+                    return $"the gradient {g.Name}{index} is {g.Values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                }
+            }
+        }
+
+        return null;
+    }
 
     public IReadOnlyList<NamedGradient> Gradients => _gradients;
 
@@ -40,17 +98,6 @@ public sealed class GradientReport
         {
             writer.WriteStartObject();
             writer.WriteNumber("loss", Loss);
-            if (Saturations.Count > 0)
-            {
-                writer.WriteStartObject("saturations");
-                foreach (var (tensor, events) in Saturations)
-                {
-                    writer.WriteNumber(tensor, events);
-                }
-
-                writer.WriteEndObject();
-            }
-
             writer.WriteStartObject("gradients");
             foreach (var g in _gradients)
             {
@@ -60,6 +107,17 @@ public sealed class GradientReport
             }
 
             writer.WriteEndObject();
+            if (ReportsSaturations)
+            {
+                writer.WriteStartObject("saturations");
+                foreach (var (tensor, events) in _saturations)
+                {
+                    writer.WriteNumber(tensor, events);
+                }
+
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 

@@ -44,6 +44,7 @@ public static class QLruGradients
 
         GradientReport report = network.ExportGradients();
         report.Loss = loss;
+        report.AddSaturations(network.Arena.SaturationReport());
         return report;
     }
 

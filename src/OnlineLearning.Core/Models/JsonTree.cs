@@ -9,16 +9,33 @@ namespace OnlineLearning.Core.Models;
 /// where the problem is ("model.json:14: layers[0].W has 7 rows, expected 8"). Built with Utf8JsonReader:
 /// no reflection, safe for NativeAOT.
 /// </summary>
+/// <remarks>
+/// Every input is either a tree or a <see cref="DataFileException"/>: invalid UTF-8, unpaired surrogate escapes,
+/// non-finite numbers (1e400), nesting deeper than <see cref="MaxDepth"/> and files over
+/// <see cref="DataFiles.MaxModelBytes"/> are errors. Arrays of plain numbers are stored as one double[] with a
+/// line per value, and paths ("layers[0].W[3]") are built only when a message needs them, so the tree costs a
+/// bounded multiple of the file's size.
+/// </remarks>
 public sealed class JsonTree
 {
-    private readonly Dictionary<string, JsonTree>? _members;
-    private readonly List<JsonTree>? _items;
+    /// <summary>Deepest nesting of objects and arrays accepted (a model file needs 4).</summary>
+    public const int MaxDepth = 32;
 
-    private JsonTree(JsonValueKind kind, int line, string path, string file)
+    private readonly Dictionary<string, JsonTree>? _members;
+    private List<JsonTree>? _items;
+    private List<double>? _numbers;
+    private List<int>? _numberLines;
+    private readonly JsonTree? _parent;
+    private readonly string? _name;
+    private readonly int _index;
+
+    private JsonTree(JsonValueKind kind, int line, JsonTree? parent, string? name, int index, string file)
     {
         Kind = kind;
         Line = line;
-        Path = path;
+        _parent = parent;
+        _name = name;
+        _index = index;
         File = file;
         if (kind == JsonValueKind.Object)
         {
@@ -26,7 +43,8 @@ public sealed class JsonTree
         }
         else if (kind == JsonValueKind.Array)
         {
-            _items = [];
+            _numbers = [];
+            _numberLines = [];
         }
     }
 
@@ -36,7 +54,25 @@ public sealed class JsonTree
     public int Line { get; }
 
     /// <summary>Where the value sits in the document, like "layers[0].W".</summary>
-    public string Path { get; }
+    public string Path
+    {
+        get
+        {
+            if (_parent is null)
+            {
+                return string.Empty;
+            }
+
+            string parent = _parent.Path;
+            if (_name is null)
+            {
+                return $"{parent}[{_index}]";
+            }
+
+            string name = UserText.Echo(_name);
+            return parent.Length == 0 ? name : $"{parent}.{name}";
+        }
+    }
 
     /// <summary>The file the document came from, for error messages.</summary>
     public string File { get; }
@@ -47,17 +83,25 @@ public sealed class JsonTree
 
     public bool Boolean { get; private set; }
 
-    public IReadOnlyList<JsonTree> Items => _items ?? throw Error($"{Describe()} is not an array");
-
-    public static JsonTree Load(string path)
+    public IReadOnlyList<JsonTree> Items
     {
-        if (!System.IO.File.Exists(path))
+        get
         {
-            throw new DataFileException(path, 0, "file not found");
-        }
+            if (Kind != JsonValueKind.Array)
+            {
+                throw Error($"{Describe()} is not an array");
+            }
 
-        return Parse(path, System.IO.File.ReadAllBytes(path));
+            MaterialiseNumbers();
+            return _items!;
+        }
     }
+
+    /// <summary>Elements of an array (0 for anything else), without building a node per number.</summary>
+    public int Count => _numbers?.Count ?? _items?.Count ?? 0;
+
+    /// <summary>Reads a model file, at most <see cref="DataFiles.MaxModelBytes"/>.</summary>
+    public static JsonTree Load(string path) => Parse(path, DataFiles.ReadAllBytes(path, DataFiles.MaxModelBytes));
 
     public static JsonTree Parse(string file, ReadOnlySpan<byte> utf8)
     {
@@ -66,8 +110,14 @@ public sealed class JsonTree
             throw new DataFileException(file, 0, "the file is empty");
         }
 
-        var lineStarts = LineStarts(utf8);
-        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        // The reader's own limit sits above ours so that ours, with its clearer message, trips first.
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            MaxDepth = MaxDepth + 2,
+        });
+        var lines = new LineCounter();
         try
         {
             if (!reader.Read())
@@ -75,19 +125,25 @@ public sealed class JsonTree
                 throw new DataFileException(file, 0, "the file is empty");
             }
 
-            var root = ReadValue(ref reader, lineStarts, string.Empty, file);
+            var root = ReadValue(ref reader, utf8, ref lines, null, null, 0, file);
             if (reader.Read())
             {
-                throw new DataFileException(file, LineOf(lineStarts, reader.TokenStartIndex), "unexpected content after the end of the document");
+                throw new DataFileException(file, lines.LineOf(utf8, reader.TokenStartIndex), "unexpected content after the end of the document");
             }
 
             return root;
         }
         catch (JsonException e)
         {
-            int line = (int)(e.LineNumber ?? -1) + 1;
+            int line = (int)Math.Min(e.LineNumber ?? -1, int.MaxValue - 1) + 1;
             string why = e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
-            throw new DataFileException(file, line, $"not valid JSON: {why}");
+            throw new DataFileException(file, line, $"not valid JSON: {UserText.Echo(why)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader.GetString: invalid UTF-8 or an escaped surrogate without its pair.
+            throw new DataFileException(file, lines.LineOf(utf8, reader.TokenStartIndex),
+                "not valid JSON: a string holds invalid UTF-8 or an unpaired surrogate (\\ud800-\\udfff) escape");
         }
     }
 
@@ -116,12 +172,24 @@ public sealed class JsonTree
         return Number;
     }
 
+    /// <summary>A number in [min, max] (an end is open when its flag says so); the error names the value and the range.</summary>
+    public double AsDouble(double min, double max, bool minOpen = false, bool maxOpen = false)
+    {
+        double v = AsDouble();
+        if (!InRange(v, min, max, minOpen, maxOpen))
+        {
+            throw Error($"{Describe()} must be in {Range(min, max, minOpen, maxOpen)}, not {UserText.Number(v)}");
+        }
+
+        return v;
+    }
+
     public int AsInt(int min = int.MinValue, int max = int.MaxValue)
     {
         double v = AsDouble();
         if (v != Math.Floor(v) || v < min || v > max)
         {
-            throw Error($"{Describe()} must be a whole number in [{min}, {max}], not {v}");
+            throw Error($"{Describe()} must be a whole number in [{min}, {max}], not {UserText.Number(v)}");
         }
 
         return (int)v;
@@ -138,36 +206,63 @@ public sealed class JsonTree
     }
 
     /// <summary>A numeric array of exactly <paramref name="length"/> numbers.</summary>
-    public double[] AsVector(int length)
+    public double[] AsVector(int length) => AsVector(length, double.MinValue, double.MaxValue);
+
+    /// <summary>A numeric array of exactly <paramref name="length"/> numbers, each in [min, max] ((min, max] when <paramref name="minOpen"/>).</summary>
+    public double[] AsVector(int length, double min, double max, bool minOpen = false)
     {
-        var items = Items;
-        if (items.Count != length)
+        if (Kind != JsonValueKind.Array)
         {
-            throw Error($"{Describe()} has {items.Count} values, expected {length}");
+            throw Error($"{Describe()} is not an array");
+        }
+
+        if (Count != length)
+        {
+            throw Error($"{Describe()} has {Count} values, expected {length}");
         }
 
         var v = new double[length];
         for (int i = 0; i < length; i++)
         {
-            v[i] = items[i].AsDouble();
+            if (_numbers is not null)
+            {
+                v[i] = _numbers[i];
+                if (!InRange(v[i], min, max, minOpen, false))
+                {
+                    throw new DataFileException(File, _numberLines![i],
+                        $"{Describe()}[{i}] must be in {Range(min, max, minOpen, false)}, not {UserText.Number(v[i])}");
+                }
+            }
+            else
+            {
+                v[i] = _items![i].AsDouble(min, max, minOpen);
+            }
         }
 
         return v;
     }
 
     /// <summary>A [rows][cols] numeric array.</summary>
-    public double[][] AsMatrix(int rows, int cols)
+    public double[][] AsMatrix(int rows, int cols) => AsMatrix(rows, cols, double.MinValue, double.MaxValue);
+
+    /// <summary>A [rows][cols] numeric array, each value in [min, max].</summary>
+    public double[][] AsMatrix(int rows, int cols, double min, double max)
     {
-        var items = Items;
-        if (items.Count != rows)
+        if (Kind != JsonValueKind.Array)
         {
-            throw Error($"{Describe()} has {items.Count} rows, expected {rows}");
+            throw Error($"{Describe()} is not an array");
         }
 
+        if (Count != rows)
+        {
+            throw Error($"{Describe()} has {Count} rows, expected {rows}");
+        }
+
+        var items = Items;
         var m = new double[rows][];
         for (int r = 0; r < rows; r++)
         {
-            m[r] = items[r].AsVector(cols);
+            m[r] = items[r].AsVector(cols, min, max);
         }
 
         return m;
@@ -176,70 +271,140 @@ public sealed class JsonTree
     /// <summary>An error at this value's line.</summary>
     public DataFileException Error(string problem) => new(File, Line, problem);
 
-    private string Describe() => Path.Length == 0 ? "the document" : Path;
+    /// <summary>Writes text as UTF-8 for <see cref="Parse"/>; convenient in tests.</summary>
+    public static JsonTree ParseText(string file, string json) => Parse(file, Encoding.UTF8.GetBytes(json));
 
-    private static JsonTree ReadValue(ref Utf8JsonReader reader, List<long> lineStarts, string path, string file)
+    internal static string Range(double min, double max, bool minOpen, bool maxOpen) =>
+        $"{(minOpen ? "(" : "[")}{UserText.Number(min)}, {UserText.Number(max)}{(maxOpen ? ")" : "]")}";
+
+    private static bool InRange(double v, double min, double max, bool minOpen, bool maxOpen) =>
+        (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max);
+
+    private string Describe() => _parent is null ? "the document" : Path;
+
+    /// <summary>Turns the compact numbers of an array into nodes (only when a caller walks the items).</summary>
+    private void MaterialiseNumbers()
     {
-        int line = LineOf(lineStarts, reader.TokenStartIndex);
+        if (_numbers is null)
+        {
+            return;
+        }
+
+        _items = new List<JsonTree>(_numbers.Count);
+        for (int i = 0; i < _numbers.Count; i++)
+        {
+            _items.Add(new JsonTree(JsonValueKind.Number, _numberLines![i], this, null, i, File) { Number = _numbers[i] });
+        }
+
+        _numbers = null;
+        _numberLines = null;
+    }
+
+    private static JsonTree ReadValue(
+        ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, ref LineCounter lines, JsonTree? parent, string? name, int index, string file)
+    {
+        int line = lines.LineOf(utf8, reader.TokenStartIndex);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                var obj = new JsonTree(JsonValueKind.Object, line, path, file);
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-                {
-                    string name = reader.GetString()!;
-                    reader.Read();
-                    string child = path.Length == 0 ? name : $"{path}.{name}";
-                    if (!obj._members!.TryAdd(name, ReadValue(ref reader, lineStarts, child, file)))
-                    {
-                        throw new DataFileException(file, line, $"\"{child}\" appears twice");
-                    }
-                }
-
-                return obj;
             case JsonTokenType.StartArray:
-                var arr = new JsonTree(JsonValueKind.Array, line, path, file);
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                if (reader.CurrentDepth >= MaxDepth)
                 {
-                    arr._items!.Add(ReadValue(ref reader, lineStarts, $"{path}[{arr._items.Count}]", file));
+                    throw new DataFileException(file, line, $"nested more than {MaxDepth} levels deep");
                 }
 
-                return arr;
+                return reader.TokenType == JsonTokenType.StartObject
+                    ? ReadObject(ref reader, utf8, ref lines, new JsonTree(JsonValueKind.Object, line, parent, name, index, file))
+                    : ReadArray(ref reader, utf8, ref lines, new JsonTree(JsonValueKind.Array, line, parent, name, index, file));
             case JsonTokenType.Number:
-                return new JsonTree(JsonValueKind.Number, line, path, file) { Number = reader.GetDouble() };
+                return new JsonTree(JsonValueKind.Number, line, parent, name, index, file) { Number = ReadNumber(ref reader, parent, name, index, file, line) };
             case JsonTokenType.String:
-                return new JsonTree(JsonValueKind.String, line, path, file) { Text = reader.GetString() };
+                return new JsonTree(JsonValueKind.String, line, parent, name, index, file) { Text = reader.GetString() };
             case JsonTokenType.True:
             case JsonTokenType.False:
-                return new JsonTree(reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False, line, path, file)
+                return new JsonTree(reader.TokenType == JsonTokenType.True ? JsonValueKind.True : JsonValueKind.False, line, parent, name, index, file)
                 {
                     Boolean = reader.TokenType == JsonTokenType.True,
                 };
             default:
-                return new JsonTree(JsonValueKind.Null, line, path, file);
+                return new JsonTree(JsonValueKind.Null, line, parent, name, index, file);
         }
     }
 
-    private static List<long> LineStarts(ReadOnlySpan<byte> utf8)
+    private static JsonTree ReadObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, ref LineCounter lines, JsonTree obj)
     {
-        var starts = new List<long> { 0 };
-        for (int i = 0; i < utf8.Length; i++)
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            if (utf8[i] == (byte)'\n')
+            string name = reader.GetString()!;
+            reader.Read();
+            var child = ReadValue(ref reader, utf8, ref lines, obj, name, 0, obj.File);
+            if (!obj._members!.TryAdd(name, child))
             {
-                starts.Add(i + 1);
+                throw new DataFileException(obj.File, child.Line, $"\"{child.Path}\" appears twice");
             }
         }
 
-        return starts;
+        return obj;
     }
 
-    private static int LineOf(List<long> lineStarts, long offset)
+    private static JsonTree ReadArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, ref LineCounter lines, JsonTree arr)
     {
-        int index = lineStarts.BinarySearch(offset);
-        return (index >= 0 ? index : ~index - 1) + 1;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            int index = arr.Count;
+            if (reader.TokenType == JsonTokenType.Number && arr._numbers is not null)
+            {
+                int line = lines.LineOf(utf8, reader.TokenStartIndex);
+                arr._numbers.Add(ReadNumber(ref reader, arr, null, index, arr.File, line));
+                arr._numberLines!.Add(line);
+            }
+            else
+            {
+                arr.MaterialiseNumbers();
+                arr._items!.Add(ReadValue(ref reader, utf8, ref lines, arr, null, index, arr.File));
+            }
+        }
+
+        return arr;
     }
 
-    /// <summary>Writes text as UTF-8 for <see cref="Parse"/>; convenient in tests.</summary>
-    public static JsonTree ParseText(string file, string json) => Parse(file, Encoding.UTF8.GetBytes(json));
+    private static double ReadNumber(ref Utf8JsonReader reader, JsonTree? parent, string? name, int index, string file, int line)
+    {
+        if (!reader.TryGetDouble(out double value) || !double.IsFinite(value))
+        {
+            string text = Encoding.UTF8.GetString(reader.ValueSpan);
+            string where = new JsonTree(JsonValueKind.Null, line, parent, name, index, file).Path;
+            throw new DataFileException(file, line, $"{(where.Length == 0 ? "the document" : where)}: {UserText.Echo(text)} is not a finite number (beyond ±1.8e308)");
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// Maps byte offsets to 1-based lines by counting newlines forward from the last offset asked for: tokens come in
+    /// order, so the whole document costs one pass and no table of line starts.
+    /// </summary>
+    private struct LineCounter
+    {
+        private long _offset;
+        private int _line;
+
+        public int LineOf(ReadOnlySpan<byte> utf8, long offset)
+        {
+            if (_line == 0 || offset < _offset)
+            {
+                _offset = 0;
+                _line = 1;
+            }
+
+            long end = Math.Min(offset, utf8.Length);
+            if (end > _offset)
+            {
+                _line += utf8[(int)_offset..(int)end].Count((byte)'\n');
+                _offset = end;
+            }
+
+            return _line;
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using OnlineLearning.Core.Data;
+
 namespace OnlineLearning.Core.Models;
 
 /// <summary>What follows the LRU inside a block (seed 004 4.3).</summary>
@@ -83,21 +85,18 @@ public sealed record LruLayerSpec
 
     internal static LruLayerSpec Parse(JsonTree node, int h, SpecRandom random, double rMin, double rMax)
     {
-        int n = node["N"].AsInt(1, 1 << 16);
+        int n = node["N"].AsInt(1, ModelLimits.MaxStateWidth);
         string blockName = node.Find("block")?.AsString() ?? "lru-only";
         var block = blockName switch
         {
             "lru-only" => LruBlockKind.LruOnly,
             "glu" => LruBlockKind.Glu,
             "mlp" => LruBlockKind.Mlp,
-            _ => throw node["block"].Error($"block must be \"lru-only\", \"glu\" or \"mlp\", not \"{blockName}\""),
+            _ => throw node["block"].Error($"block must be \"lru-only\", \"glu\" or \"mlp\", not \"{UserText.Echo(blockName)}\""),
         };
-        rMin = node.Find("r_min")?.AsDouble() ?? rMin;
-        rMax = node.Find("r_max")?.AsDouble() ?? rMax;
-        if (!(rMin >= 0 && rMin <= rMax && rMax < 1))
-        {
-            throw node.Error($"the ring must satisfy 0 <= r_min <= r_max < 1, not [{rMin}, {rMax}]");
-        }
+        rMin = node.Find("r_min")?.AsDouble(0, ModelLimits.MaxRing) ?? rMin;
+        rMax = node.Find("r_max")?.AsDouble(0, ModelLimits.MaxRing) ?? rMax;
+        CheckRing(node, rMin, rMax);
 
         // Seed 004 A.1 / the LRU initialisation: |λ| uniform on the ring's area, phase uniform on [0, 2π),
         // γ normalises the state so that white input keeps unit variance: γ = sqrt(1 − |λ|²).
@@ -113,20 +112,20 @@ public sealed record LruLayerSpec
             gammaLog[i] = Math.Log(Math.Sqrt(1 - (modulus * modulus)));
         }
 
-        var given = node.Find("nu_log")?.AsVector(n);
+        var given = node.Find("nu_log")?.AsVector(n, ModelLimits.MinLog, ModelLimits.MaxLog);
         var spec = new LruLayerSpec
         {
             N = n,
             H = h,
             Block = block,
             NuLog = given ?? nuLog,
-            ThetaLog = node.Find("theta_log")?.AsVector(n) ?? thetaLog,
-            GammaLog = node.Find("gamma_log")?.AsVector(n) ?? (given is null ? gammaLog : GammaFor(given)),
-            BRe = node.Find("B_re")?.AsMatrix(n, h) ?? random.Normal(n, h, 1.0 / Math.Sqrt(2.0 * h)),
-            BIm = node.Find("B_im")?.AsMatrix(n, h) ?? random.Normal(n, h, 1.0 / Math.Sqrt(2.0 * h)),
-            CRe = node.Find("C_re")?.AsMatrix(h, n) ?? random.Normal(h, n, 1.0 / Math.Sqrt(n)),
-            CIm = node.Find("C_im")?.AsMatrix(h, n) ?? random.Normal(h, n, 1.0 / Math.Sqrt(n)),
-            D = node.Find("D")?.AsVector(h) ?? random.Normal(h, 1.0),
+            ThetaLog = node.Find("theta_log")?.AsVector(n, ModelLimits.MinLog, ModelLimits.MaxLog) ?? thetaLog,
+            GammaLog = node.Find("gamma_log")?.AsVector(n, ModelLimits.MinLog, ModelLimits.MaxLog) ?? (given is null ? gammaLog : GammaFor(given)),
+            BRe = node.Find("B_re")?.AsMatrix(n, h, -W, W) ?? random.Normal(n, h, 1.0 / Math.Sqrt(2.0 * h)),
+            BIm = node.Find("B_im")?.AsMatrix(n, h, -W, W) ?? random.Normal(n, h, 1.0 / Math.Sqrt(2.0 * h)),
+            CRe = node.Find("C_re")?.AsMatrix(h, n, -W, W) ?? random.Normal(h, n, 1.0 / Math.Sqrt(n)),
+            CIm = node.Find("C_im")?.AsMatrix(h, n, -W, W) ?? random.Normal(h, n, 1.0 / Math.Sqrt(n)),
+            D = node.Find("D")?.AsVector(h, -W, W) ?? random.Normal(h, 1.0),
         };
         return block == LruBlockKind.LruOnly ? spec : WithBlock(spec, node, random);
     }
@@ -140,13 +139,23 @@ public sealed record LruLayerSpec
         double std = 1.0 / Math.Sqrt(h);
         return spec with
         {
-            W1 = node.Find("W1")?.AsMatrix(h, h) ?? random.Normal(h, h, std),
-            B1 = node.Find("b1")?.AsVector(h) ?? new double[h],
-            W2 = node.Find("W2")?.AsMatrix(h, h) ?? random.Normal(h, h, std),
-            B2 = node.Find("b2")?.AsVector(h) ?? new double[h],
-            NormGain = node.Find("norm_gain")?.AsVector(h) ?? Enumerable.Repeat(1.0, h).ToArray(),
-            NormBias = node.Find("norm_bias")?.AsVector(h) ?? new double[h],
+            W1 = node.Find("W1")?.AsMatrix(h, h, -W, W) ?? random.Normal(h, h, std),
+            B1 = node.Find("b1")?.AsVector(h, -W, W) ?? new double[h],
+            W2 = node.Find("W2")?.AsMatrix(h, h, -W, W) ?? random.Normal(h, h, std),
+            B2 = node.Find("b2")?.AsVector(h, -W, W) ?? new double[h],
+            NormGain = node.Find("norm_gain")?.AsVector(h, -W, W) ?? Enumerable.Repeat(1.0, h).ToArray(),
+            NormBias = node.Find("norm_bias")?.AsVector(h, -W, W) ?? new double[h],
         };
+    }
+
+    private const double W = ModelLimits.MaxWeight;
+
+    internal static void CheckRing(JsonTree node, double rMin, double rMax)
+    {
+        if (!(rMin >= 0 && rMin <= rMax && rMax <= ModelLimits.MaxRing))
+        {
+            throw node.Error($"the ring must satisfy 0 <= r_min <= r_max <= {UserText.Number(ModelLimits.MaxRing)}, not [{UserText.Number(rMin)}, {UserText.Number(rMax)}]");
+        }
     }
 
     private static double[] GammaFor(double[] nuLog) =>
@@ -173,19 +182,21 @@ public sealed record LruSpec : ModelSpec
 
     public static LruSpec FromJson(JsonTree root)
     {
-        int inputs = root["inputs"].AsInt(1, 1 << 20);
+        ArgumentNullException.ThrowIfNull(root);
+        int inputs = root["inputs"].AsInt(1, ModelLimits.MaxWidth);
         int seed = root.Find("seed")?.AsInt() ?? 1;
         var random = new SpecRandom(seed);
-        var encoder = DenseSpec.Parse(root.Find("encoder"), inputs, random);
-        int h = encoder?.Size ?? inputs;
-        double rMin = root.Find("r_min")?.AsDouble() ?? 0.9;
-        double rMax = root.Find("r_max")?.AsDouble() ?? 0.999;
         var layerNodes = root["layers"].Items;
         if (layerNodes.Count == 0)
         {
             throw root["layers"].Error("layers must hold at least one layer");
         }
 
+        CheckBudget(root, inputs, layerNodes);
+        var encoder = DenseSpec.Parse(root.Find("encoder"), inputs, random);
+        int h = encoder?.Size ?? inputs;
+        double rMin = root.Find("r_min")?.AsDouble(0, ModelLimits.MaxRing) ?? 0.9;
+        double rMax = root.Find("r_max")?.AsDouble(0, ModelLimits.MaxRing) ?? 0.999;
         var layers = layerNodes.Select(node => LruLayerSpec.Parse(node, h, random, rMin, rMax)).ToList();
         var decoder = DenseSpec.Parse(root.Find("decoder"), h, random);
         var spec = new LruSpec
@@ -198,11 +209,47 @@ public sealed record LruSpec : ModelSpec
             Decoder = decoder,
         };
         var outputs = root.Find("outputs");
-        if (outputs is not null && outputs.AsInt() != spec.Outputs)
+        if (outputs is not null && outputs.AsInt(1, ModelLimits.MaxWidth) != spec.Outputs)
         {
             throw outputs.Error($"outputs is {outputs.AsInt()}, but the decoder produces {spec.Outputs}");
         }
 
         return spec;
+    }
+
+    /// <summary>Estimates the arena from the sizes alone, before any parameter is drawn.</summary>
+    private static void CheckBudget(JsonTree root, int inputs, IReadOnlyList<JsonTree> layerNodes)
+    {
+        var budget = new ModelLimits.Budget();
+        budget.Units(inputs);
+        long h = inputs;
+        if (root.Find("encoder") is { } encoder)
+        {
+            h = encoder["size"].AsInt(1, ModelLimits.MaxWidth);
+            budget.Weights(encoder, "encoder.W", h, inputs);
+        }
+
+        for (int i = 0; i < layerNodes.Count; i++)
+        {
+            var node = layerNodes[i];
+            int n = node["N"].AsInt(1, ModelLimits.MaxStateWidth);
+            budget.Weights(node, $"layers[{i}].B_re and B_im", 2L * n, h);
+            budget.Weights(node, $"layers[{i}].C_re and C_im", 2L * h, n);
+            if ((node.Find("block")?.AsString() ?? "lru-only") != "lru-only")
+            {
+                budget.Weights(node, $"layers[{i}].W1 and W2", 2L * h, h);
+            }
+
+            budget.Units(n + h);
+        }
+
+        if (root.Find("decoder") is { } decoder)
+        {
+            int size = decoder["size"].AsInt(1, ModelLimits.MaxWidth);
+            budget.Weights(decoder, "decoder.W", size, h);
+            budget.Units(size);
+        }
+
+        budget.Check(root);
     }
 }

@@ -24,12 +24,13 @@ public abstract record ModelSpec
 
     public static ModelSpec Parse(JsonTree root)
     {
+        ArgumentNullException.ThrowIfNull(root);
         string type = root["type"].AsString();
         return type switch
         {
             "snn" => SnnSpec.FromJson(root),
             "lru" => LruSpec.FromJson(root),
-            _ => throw root["type"].Error($"type must be \"snn\" or \"lru\", not \"{type}\""),
+            _ => throw root["type"].Error($"type must be \"snn\" or \"lru\", not \"{UserText.Echo(type)}\""),
         };
     }
 
@@ -41,7 +42,7 @@ public abstract record ModelSpec
         {
             "mse" => LossKind.Mse,
             "ce" or "cross-entropy" => LossKind.CrossEntropy,
-            _ => throw node!.Error($"loss must be \"mse\" or \"ce\", not \"{loss}\""),
+            _ => throw node!.Error($"loss must be \"mse\" or \"ce\", not \"{UserText.Echo(loss)}\""),
         };
     }
 
@@ -80,8 +81,9 @@ public sealed class DenseSpec
             return null;
         }
 
-        int size = node["size"].AsInt(1, 1 << 20);
-        var w = node.Find("W")?.AsMatrix(size, fanIn) ?? random.Normal(size, fanIn, 1.0 / Math.Sqrt(fanIn));
+        int size = node["size"].AsInt(1, ModelLimits.MaxWidth);
+        var w = node.Find("W")?.AsMatrix(size, fanIn, -ModelLimits.MaxWeight, ModelLimits.MaxWeight)
+            ?? random.Normal(size, fanIn, 1.0 / Math.Sqrt(fanIn));
         return new DenseSpec(size, w);
     }
 }

@@ -15,7 +15,7 @@ public static class RuleNames
         "approx-otpe" => SnnRule.ApproxOtpe,
         "f-otpe" => SnnRule.FOtpe,
         "bptt" => SnnRule.Bptt,
-        _ => throw new ArgumentException($"rule '{rule}' is not a spiking-network rule; use one of {string.Join(", ", Snn)}", nameof(rule)),
+        _ => throw new ArgumentException($"rule '{Data.UserText.Echo(rule)}' is not a spiking-network rule; use one of {string.Join(", ", Snn)}", nameof(rule)),
     };
 
     public static LruRule ParseLru(string rule) => rule switch
@@ -24,7 +24,7 @@ public static class RuleNames
         "spatial" => LruRule.Spatial,
         "truncated" => LruRule.Truncated,
         "bptt" => LruRule.Bptt,
-        _ => throw new ArgumentException($"rule '{rule}' is not an LRU rule; use one of {string.Join(", ", Lru)}", nameof(rule)),
+        _ => throw new ArgumentException($"rule '{Data.UserText.Echo(rule)}' is not an LRU rule; use one of {string.Join(", ", Lru)}", nameof(rule)),
     };
 
     /// <summary>The command-line name of a spiking rule.</summary>

@@ -1,3 +1,5 @@
+using OnlineLearning.Core.Data;
+
 namespace OnlineLearning.Core.Models;
 
 /// <summary>The spiking neuron variants.</summary>
@@ -91,14 +93,15 @@ public sealed record SnnSpec : ModelSpec
 
     public static SnnSpec FromJson(JsonTree root)
     {
+        ArgumentNullException.ThrowIfNull(root);
         string neuron = root.Find("neuron")?.AsString() ?? "lif";
         var kind = neuron switch
         {
             "snu" => NeuronKind.Snu,
             "lif" => NeuronKind.Lif,
-            _ => throw root["neuron"].Error($"neuron must be \"snu\" or \"lif\", not \"{neuron}\""),
+            _ => throw root["neuron"].Error($"neuron must be \"snu\" or \"lif\", not \"{UserText.Echo(neuron)}\""),
         };
-        int inputs = root["inputs"].AsInt(1, 1 << 20);
+        int inputs = root["inputs"].AsInt(1, ModelLimits.MaxWidth);
         int seed = root.Find("seed")?.AsInt() ?? 1;
         var random = new SpecRandom(seed);
         var layerNodes = root["layers"].Items;
@@ -107,29 +110,22 @@ public sealed record SnnSpec : ModelSpec
             throw root["layers"].Error("layers must hold at least one layer");
         }
 
+        CheckBudget(root, inputs, layerNodes);
         var layers = new List<SnnLayerSpec>();
         int fanIn = inputs;
         foreach (var node in layerNodes)
         {
-            int size = node["size"].AsInt(1, 1 << 20);
-            var w = node.Find("W")?.AsMatrix(size, fanIn) ?? random.Normal(size, fanIn, 1.0 / Math.Sqrt(fanIn));
-            var threshold = node.Find("threshold")?.AsVector(size) ?? Enumerable.Repeat(DefaultThreshold, size).ToArray();
+            int size = node["size"].AsInt(1, ModelLimits.MaxWidth);
+            var w = node.Find("W")?.AsMatrix(size, fanIn, -ModelLimits.MaxWeight, ModelLimits.MaxWeight)
+                ?? random.Normal(size, fanIn, 1.0 / Math.Sqrt(fanIn));
+            var threshold = node.Find("threshold")?.AsVector(size, 0, ModelLimits.MaxThreshold, minOpen: true)
+                ?? Enumerable.Repeat(DefaultThreshold, size).ToArray();
             layers.Add(new SnnLayerSpec(size, w, threshold));
             fanIn = size;
         }
 
-        double decay = root.Find("decay")?.AsDouble() ?? 0.8;
-        if (decay is < 0 or >= 1)
-        {
-            throw root["decay"].Error($"decay must be in [0, 1), not {decay}");
-        }
-
-        double slope = root.Find("surrogate_slope")?.AsDouble() ?? 25;
-        if (slope <= 0)
-        {
-            throw root["surrogate_slope"].Error($"surrogate_slope must be positive, not {slope}");
-        }
-
+        double decay = root.Find("decay")?.AsDouble(0, 1, maxOpen: true) ?? 0.8;
+        double slope = root.Find("surrogate_slope")?.AsDouble(0, ModelLimits.MaxSurrogateSlope, minOpen: true) ?? 25;
         return new SnnSpec
         {
             Neuron = kind,
@@ -140,8 +136,32 @@ public sealed record SnnSpec : ModelSpec
             Seed = seed,
             Layers = layers,
             Readout = DenseSpec.Parse(root.Find("readout"), fanIn, random),
-            ReadoutLeak = root.Find("readout_leak")?.AsDouble() ?? 0.9,
+            ReadoutLeak = root.Find("readout_leak")?.AsDouble(0, 1, maxOpen: true) ?? 0.9,
             Warmup = root.Find("warmup")?.AsInt(0) ?? 0,
         };
+    }
+
+    /// <summary>Estimates the arena from the sizes alone, before any weight is drawn.</summary>
+    private static void CheckBudget(JsonTree root, int inputs, IReadOnlyList<JsonTree> layerNodes)
+    {
+        var budget = new ModelLimits.Budget();
+        long fanIn = inputs;
+        budget.Units(inputs);
+        for (int i = 0; i < layerNodes.Count; i++)
+        {
+            int size = layerNodes[i]["size"].AsInt(1, ModelLimits.MaxWidth);
+            budget.Weights(layerNodes[i], $"layers[{i}].W", size, fanIn);
+            budget.Units(size);
+            fanIn = size;
+        }
+
+        if (root.Find("readout") is { } readout)
+        {
+            int size = readout["size"].AsInt(1, ModelLimits.MaxWidth);
+            budget.Weights(readout, "readout.W", size, fanIn);
+            budget.Units(size);
+        }
+
+        budget.Check(root);
     }
 }

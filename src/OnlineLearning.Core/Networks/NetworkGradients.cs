@@ -24,35 +24,46 @@ public static class NetworkGradients
         var network = NetworkFactory.Create(spec, new NetworkOptions { Rule = rule, Schedule = UpdateSchedule.Never });
         var x = new short[network.Inputs];
         var y = new int[network.Outputs];
-        long loss = 0;
+        long loss = 0, inputClamps = 0, targetClamps = 0;
         for (int t = 0; t < input.Length; t++)
         {
-            Quantize(input[t], network.InputFormat, x);
-            Quantize(target[t], network.TargetFormat, y);
+            inputClamps += Quantize(input[t], network.InputFormat, x);
+            targetClamps += Quantize(target[t], network.TargetFormat, y);
             loss += network.Step(x, y);
         }
 
         GradientReport report = network.ExportGradients();
         report.Loss = network.LossFormat.ToDouble(loss);
-        report.Saturations = network.Health().Saturations.Where(s => s.Events > 0).ToArray();
+        report.AddSaturations([("input", inputClamps), ("target", targetClamps)]);
+        report.AddSaturations(network.Health().Saturations);
         return report;
     }
 
-    /// <summary>Quantises a real row into a format (host side; the project's tie rule, saturating).</summary>
-    public static void Quantize(ReadOnlySpan<double> values, QFormat format, Span<short> destination)
+    /// <summary>Quantises a real row into a format (host side; the project's tie rule, saturating). Returns the values clamped.</summary>
+    public static int Quantize(ReadOnlySpan<double> values, QFormat format, Span<short> destination)
     {
+        int clamped = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            destination[i] = (short)QFormat.Quantize(values[i], format.FracBits, short.MinValue, short.MaxValue);
+            long q = QFormat.Quantize(values[i], format.FracBits, long.MinValue, long.MaxValue);
+            destination[i] = (short)Math.Clamp(q, short.MinValue, short.MaxValue);
+            clamped += destination[i] != q ? 1 : 0;
         }
+
+        return clamped;
     }
 
-    /// <summary>Quantises a real row into an int32 format (host side; the project's tie rule, saturating).</summary>
-    public static void Quantize(ReadOnlySpan<double> values, QFormat format, Span<int> destination)
+    /// <summary>Quantises a real row into an int32 format (host side; the project's tie rule, saturating). Returns the values clamped.</summary>
+    public static int Quantize(ReadOnlySpan<double> values, QFormat format, Span<int> destination)
     {
+        int clamped = 0;
         for (int i = 0; i < values.Length; i++)
         {
-            destination[i] = (int)QFormat.Quantize(values[i], format.FracBits, int.MinValue, int.MaxValue);
+            long q = QFormat.Quantize(values[i], format.FracBits, long.MinValue, long.MaxValue);
+            destination[i] = (int)Math.Clamp(q, int.MinValue, int.MaxValue);
+            clamped += destination[i] != q ? 1 : 0;
         }
+
+        return clamped;
     }
 }

@@ -44,6 +44,7 @@ public static class QSnnGradients
     internal static GradientReport Report(QSnnNetwork network)
     {
         var report = new GradientReport { Loss = network.Loss };
+        report.AddSaturations(network.Saturations());
         foreach (var p in network.AllParameters())
         {
             double[] values = p.GradientToDouble(network.Arena);
