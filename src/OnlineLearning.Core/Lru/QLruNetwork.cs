@@ -92,7 +92,7 @@ public sealed class QLruNetwork : OnlineNetwork
 
     public override IReadOnlyList<(string Key, QParameter Parameter)> ModelParameters => NamedParameters.ToArray();
 
-    protected override QSgd Optimizer => _optimizer;
+    protected override IOptimizer Optimizer => _optimizer;
 
     /// <summary>The last step's outputs ŷ in Q24.</summary>
     public override ReadOnlySpan<int> Output => Arena.Int32(_output);

@@ -61,7 +61,7 @@ public abstract class OnlineNetwork : IOnlineNetwork
     public long TotalUpdates => Arena.Int64(_control)[Updates];
 
     /// <summary>The optimiser all parameters share.</summary>
-    protected abstract QSgd Optimizer { get; }
+    protected abstract IOptimizer Optimizer { get; }
 
     public long Step(ReadOnlySpan<short> input, ReadOnlySpan<int> target)
     {

@@ -138,7 +138,7 @@ public sealed class QSnnNetwork : OnlineNetwork
 
     public override QFormat LossFormat => new(QStorage.Int64, _loss == LossKind.Mse ? MseLossFrac : QLosses.CrossEntropyFracBits);
 
-    protected override QSgd Optimizer => _optimizer;
+    protected override IOptimizer Optimizer => _optimizer;
 
     /// <summary>Loss accumulated since the last <see cref="ResetLoss"/>, in real units (reporting only).</summary>
     public double Loss => Arena.Int64(_counters)[0] * Math.ScaleB(1.0, -(_loss == LossKind.Mse ? MseLossFrac : QLosses.CrossEntropyFracBits));

@@ -14,7 +14,7 @@ namespace OnlineLearning.Core.Training;
 /// stochastically (uniform offset from seeded xorshift32 lanes), so the expected applied update equals
 /// lr · g exactly, even when it is far below one master LSB. The learning rate must be below 8.
 /// </remarks>
-public sealed class QSgd
+public sealed class QSgd : IOptimizer
 {
     /// <summary>Bits of lr · g below the master LSB that stochastic rounding resolves.</summary>
     public const int RoundingShift = 24;
