@@ -24,6 +24,7 @@ internal static class OlrtCommand
         root.Subcommands.Add(GradsCommand.Create(backend));
         root.Subcommands.Add(PlanCommand.Create(backend));
         root.Subcommands.Add(CopyTaskCommand.Create(backend));
+        root.Subcommands.Add(SoakCommand.Create(backend));
         return root;
     }
 
