@@ -555,15 +555,17 @@ internal static class SoakCommand
             }
 
             double age = TimeSpan.FromTicks(nowTicks - _lastSaveTicks).TotalSeconds;
+            string lastGood = _lastSavedStep >= 0
+                ? string.Create(CultureInfo.InvariantCulture, $"step {_lastSavedStep}, saved {age:F0} s ago")
+                : LoadedFrom is null ? "none" : string.Create(CultureInfo.InvariantCulture, $"step {_startStep}, loaded from {LoadedFrom}");
             if (_saveError is not null)
             {
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"FAILED: {_saveError} ({_failedSaves} failed saves; last good step {(_lastSavedStep < 0 ? "none" : _lastSavedStep.ToString(CultureInfo.InvariantCulture))})");
+                return string.Create(CultureInfo.InvariantCulture, $"FAILED: {_saveError} ({_failedSaves} failed saves; last good: {lastGood})");
             }
 
             return _lastSavedStep < 0
-                ? $"none yet{(LoadedFrom is null ? string.Empty : $" (resumed from {LoadedFrom})")}"
-                : string.Create(CultureInfo.InvariantCulture, $"step {_lastSavedStep} ({age:F0} s ago, {_saves} saves) {store.Path}");
+                ? $"none saved yet (last good: {lastGood})"
+                : string.Create(CultureInfo.InvariantCulture, $"{lastGood} ({_saves} saves) to {store.Path}");
         }
 
         private (long Pinned, long Weights) Pinned()
