@@ -166,6 +166,175 @@ grads_checks() {
   expect_olrt_error "copy-task --seed abc" 2 "Cannot parse argument 'abc' for option '--seed'." copy-task --seed abc
 }
 
+# olrt soak (long online runs with checkpoints), end to end through a NativeAOT binary: option errors, zero
+# allocations, plan mismatch, SIGTERM, SIGKILL at random instants (mostly during saves), disk full, read-only.
+soak_checks() {
+  local olrt="$1" dir="$LOG_DIR/soak"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  local bad
+  for bad in "--steps -5" "--lr NaN" "--lr 0" "--momentum 1" "--checkpoint $dir/x.ckpt --every 0" \
+             "--checkpoint $dir/x.ckpt --every 5x" "--every 10" "--schedule every:0" "--seed x"; do
+    # shellcheck disable=SC2086
+    check "olrt soak $bad: one-line error, exit 2" bash -c \
+      "$olrt soak --model docs/examples/snn-lif.json $bad >/dev/null 2>$dir/err.txt; rc=\$?;
+       [[ \$rc -eq 2 && \$(wc -l <$dir/err.txt) -eq 1 ]] && grep -q '^olrt soak: ' $dir/err.txt && ! grep -q Exception $dir/err.txt"
+  done
+  local model
+  for model in snn-lif lru snn-snu-2layer; do
+    check "olrt soak $model 30000 steps: 0 bytes allocated after warm-up, loss falls, summary and JSON" bash -c \
+      "$olrt soak --model docs/examples/$model.json --steps 30000 --quiet --json $dir/$model.json >$dir/$model.txt 2>&1 &&
+       grep -q '^allocated after warm-up: 0 bytes' $dir/$model.txt && grep -q '^network steps: 30000$' $dir/$model.txt &&
+       grep -q '\"allocated_after_warmup\": 0' $dir/$model.json &&
+       awk '/^loss:/ { s = \$3; e = \$(NF - 2); exit !(e < s) }' $dir/$model.txt"
+  done
+  "$olrt" soak --model docs/examples/snn-lif.json --steps 100 --checkpoint "$dir/snn.ckpt" --quiet >/dev/null 2>&1
+  check "olrt soak refuses another model's checkpoint: one line, exit 1" bash -c \
+    "$olrt soak --model docs/examples/lru.json --checkpoint $dir/snn.ckpt --steps 10 --quiet >/dev/null 2>$dir/err.txt; rc=\$?;
+     [[ \$rc -eq 1 ]] && grep -q '^olrt soak: .*plan' $dir/err.txt && [[ \$(grep -c '^olrt soak' $dir/err.txt) -eq 1 ]]"
+  check "olrt soak refuses another rule's checkpoint (exit 1)" bash -c \
+    "$olrt soak --model docs/examples/snn-lif.json --rule ottt --checkpoint $dir/snn.ckpt --steps 10 --quiet >/dev/null 2>&1; [[ \$? -eq 1 ]]"
+  check "olrt soak on SIGTERM finishes the step, saves, exits 0" soak_sigterm "$olrt" "$dir/term"
+  check "olrt soak survives 50+ SIGKILLs at random instants; resume is bit-exact" soak_kill_loop "$olrt" "$dir/kill"
+  check "olrt soak on a full disk keeps learning, reports the failure, keeps the last good checkpoint" soak_disk_full "$olrt" "$dir/full"
+  check "olrt soak in a read-only directory keeps learning, reports the failure, keeps the last good checkpoint" soak_read_only "$olrt" "$dir/ro"
+}
+
+# The step a store's newest valid checkpoint holds, as the run that resumes from it sees it (empty if none loads).
+soak_loaded_step() {
+  local olrt="$1" model="$2" ckpt="$3"
+  "$olrt" soak --model "$model" --checkpoint "$ckpt" --steps 0 --quiet 2>"$ckpt.load.txt" | sed -n 's/^network steps: //p'
+}
+
+soak_sigterm() {
+  local olrt="$1" dir="$2" model=docs/examples/snn-lif.json
+  mkdir -p "$dir"
+  "$olrt" soak --model $model --checkpoint "$dir/c.ckpt" --every 100000000 >"$dir/out.txt" 2>"$dir/err.txt" &
+  local pid=$!
+  sleep 1.5
+  kill -TERM "$pid"
+  wait "$pid"
+  local rc=$? stopped loaded
+  stopped=$(sed -n 's/^olrt soak: SIGTERM: stopped after step //p' "$dir/err.txt")
+  loaded=$(soak_loaded_step "$olrt" $model "$dir/c.ckpt")
+  echo "        SIGTERM: exit $rc, stopped after step ${stopped:-?}, checkpoint holds step ${loaded:-none}"
+  [[ $rc -eq 0 && -n "$stopped" && "$loaded" == "$stopped" ]] && grep -q '^network steps: ' "$dir/out.txt"
+}
+
+# SIGKILL a soak that saves every 5 steps (so most kills land inside a save) at least 50 times, restarting it
+# each time. After each kill a checkpoint loads, holds at least the last step a save reported complete, and never
+# goes back. Then resume to a total step target and compare the state with an uninterrupted run to the same target.
+soak_kill_loop() {
+  local olrt="$1" dir="$2" model=docs/examples/snn-lif.json
+  mkdir -p "$dir"
+  local kills=0 previous=0 max_lost=0 missing=0 in_save=0 i pid step saved begun lost
+  for ((i = 0; i < 55; i++)); do
+    "$olrt" soak --model $model --checkpoint "$dir/c.ckpt" --every 5 --steps 1000000000 --quiet --log-saves \
+      >/dev/null 2>"$dir/run.txt" &
+    pid=$!
+    sleep "0.$(printf '%02d' $((5 + RANDOM % 36)))"
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    kills=$((kills + 1))
+    saved=$(grep -oE '^saved [0-9]+' "$dir/run.txt" | tail -1 | grep -oE '[0-9]+')
+    begun=$(grep -oE '^saving [0-9]+' "$dir/run.txt" | tail -1 | grep -oE '[0-9]+')
+    step=$(soak_loaded_step "$olrt" $model "$dir/c.ckpt")
+    if [[ -z "$step" ]]; then
+      echo "        after kill $kills: the store does not load: $(tail -2 "$dir/c.ckpt.load.txt")"
+      return 1
+    fi
+    if ((step > 0)) && ! grep -q '^checkpoint: loaded' "$dir/c.ckpt.load.txt"; then
+      echo "        after kill $kills: step $step without a loaded checkpoint"; return 1
+    fi
+    if ((previous > 0 && step == 0)) || ((step < previous)) || ((step < ${saved:-0})); then
+      echo "        after kill $kills: checkpoint holds step $step; previous good $previous, last reported save ${saved:-none}"
+      return 1
+    fi
+    ((${saved:-0} == 0 && previous == 0 && step == 0)) && missing=$((missing + 1))
+    [[ -n "$begun" && "$begun" != "${saved:-}" ]] && in_save=$((in_save + 1))
+    lost=$((${begun:-0} - step))
+    ((lost > max_lost)) && max_lost=$lost
+    previous=$step
+  done
+  local target=$((previous + 3000))
+  "$olrt" soak --model $model --checkpoint "$dir/c.ckpt" --steps $target --quiet --final-state "$dir/resumed.bin" >/dev/null 2>&1 &&
+    "$olrt" soak --model $model --steps $target --quiet --final-state "$dir/straight.bin" >/dev/null 2>&1 || return 1
+  echo "        $kills SIGKILLs ($in_save inside a save, $missing before a first save); checkpoint reached step $previous;" \
+       "largest loss between the last save begun and the restored step: $max_lost steps"
+  if cmp "$dir/resumed.bin" "$dir/straight.bin"; then
+    echo "        resumed to step $target: state byte-identical to an uninterrupted run ($(stat -c %s "$dir/resumed.bin") bytes)"
+  else
+    echo "        resumed to step $target: state DIFFERS from an uninterrupted run"
+    return 1
+  fi
+  ((kills >= 50))
+}
+
+# Runs a soak against an unwritable checkpoint directory for about two seconds (saves every 500 steps), stops it
+# with SIGTERM and checks: learning went on, the failure (text $2) is on the status line and in the summary (exit 3),
+# and the last good checkpoint is byte-identical to the copy taken before.
+soak_unwritable_run() {
+  local olrt="$1" expected="$2" dir="$3" good="$4" model=docs/examples/snn-lif.json
+  "$olrt" soak --model $model --checkpoint "$dir/c.ckpt" --every 500 >"$good.out.txt" 2>"$good.err.txt" &
+  local pid=$!
+  sleep 2.5
+  kill -TERM "$pid"
+  wait "$pid"
+  local rc=$? steps
+  steps=$(sed -n 's/^network steps: //p' "$good.out.txt")
+  echo "        exit $rc, learned to step ${steps:-?}; summary: $(grep '^checkpoint:' "$good.out.txt" | cut -c1-150)"
+  [[ $rc -eq 3 ]] && ((${steps:-0} > 2000)) &&
+    grep -q "checkpoint FAILED: $expected" "$good.err.txt" && grep -q "^checkpoint: FAILED: $expected" "$good.out.txt" &&
+    cmp "$dir/c.ckpt" "$good" && [[ ! -e "$dir/c.ckpt.tmp" ]]
+}
+
+soak_disk_full() {
+  local olrt="$1" dir="$2" model=docs/examples/snn-lif.json
+  mkdir -p "$dir"
+  if mount -t tmpfs -o size=256k tmpfs "$dir" 2>/dev/null; then
+    "$olrt" soak --model $model --checkpoint "$dir/c.ckpt" --steps 2000 --quiet >/dev/null 2>&1 && cp "$dir/c.ckpt" "$dir.good"
+    dd if=/dev/zero of="$dir/fill" bs=4k 2>/dev/null
+    echo "        tmpfs of 256 KiB, filled after the first save ($(df --output=avail -k "$dir" | tail -1 | tr -d ' ') KiB left)"
+    soak_unwritable_run "$olrt" "No space left on device" "$dir" "$dir.good"
+    local ok=$?
+    umount "$dir"
+    return $ok
+  fi
+  # No mount here (an unprivileged container): the temporary file becomes a link to /dev/full, so the one save
+  # at the end fails with ENOSPC. Only the final save is exercised.
+  echo "        mount -t tmpfs not permitted: falling back to c.ckpt.tmp -> /dev/full (final save only)"
+  "$olrt" soak --model $model --checkpoint "$dir/c.ckpt" --steps 2000 --quiet >/dev/null 2>&1 && cp "$dir/c.ckpt" "$dir.good"
+  ln -sf /dev/full "$dir/c.ckpt.tmp"
+  "$olrt" soak --model $model --checkpoint "$dir/c.ckpt" --steps 4000 --quiet >"$dir.out.txt" 2>&1
+  local rc=$?
+  [[ $rc -eq 3 ]] && grep -q '^checkpoint: FAILED: No space left on device' "$dir.out.txt" && cmp "$dir/c.ckpt" "$dir.good"
+}
+
+soak_read_only() {
+  local olrt="$1" dir="$2" model=docs/examples/snn-lif.json how ok
+  mkdir -p "$dir"
+  "$olrt" soak --model $model --checkpoint "$dir/c.ckpt" --steps 2000 --quiet >/dev/null 2>&1 && cp "$dir/c.ckpt" "$dir.good" || return 1
+  # Root ignores permission bits, so chmod 555 proves nothing here or in CI: use a read-only bind mount, else the
+  # immutable attribute.
+  if mount --bind "$dir" "$dir" 2>/dev/null && mount -o remount,ro,bind "$dir" 2>/dev/null; then
+    how="read-only bind mount"
+    echo "        $how"
+    soak_unwritable_run "$olrt" "Read-only file system" "$dir" "$dir.good"
+    ok=$?
+    umount "$dir"
+  elif chattr +i "$dir" 2>/dev/null; then
+    umount "$dir" 2>/dev/null
+    echo "        bind mount not permitted: chattr +i on the directory"
+    soak_unwritable_run "$olrt" "" "$dir" "$dir.good"
+    ok=$?
+    chattr -i "$dir"
+  else
+    echo "        neither a read-only bind mount nor chattr +i is permitted here: not tested"
+    ok=1
+  fi
+  return $ok
+}
+
 # olrt grads must fail with a non-zero exit, print the expected message, and show no stack trace.
 expect_error() {
   local label="$1" message="$2"; shift 2
@@ -240,6 +409,7 @@ if tools/publish.sh linux-x64 >"$LOG_DIR/publish-x64.log" 2>&1; then
     bash -c 'artifacts/publish/linux-x64/olrt info --backend neon >/dev/null 2>&1; [[ $? -eq 2 ]]'
   run_counted "olrt selftest linux-x64 NativeAOT" artifacts/publish/linux-x64/olrt selftest
   grads_checks artifacts/publish/linux-x64/olrt
+  soak_checks artifacts/publish/linux-x64/olrt
 else
   tail -20 "$LOG_DIR/publish-x64.log"
   fail "publish NativeAOT linux-x64"

@@ -95,6 +95,30 @@ public sealed class RandmanTask
         return x;
     }
 
+    /// <summary>
+    /// The step at which each input neuron fires for a point on a class's manifold (one entry per unit). Allocates
+    /// nothing, so endless generated streams can call it per sample.
+    /// </summary>
+    public void SpikeSteps(int label, ReadOnlySpan<double> point, Span<int> steps)
+    {
+        if ((uint)label >= (uint)_options.Classes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(label), label, $"Classes run from 0 to {_options.Classes - 1}.");
+        }
+
+        if (point.Length != _options.ManifoldDim || steps.Length != _options.Units)
+        {
+            throw new ArgumentException($"need a point of {_options.ManifoldDim} coordinates and room for {_options.Units} steps", nameof(point));
+        }
+
+        for (int u = 0; u < _options.Units; u++)
+        {
+            double raw = Embed(label, u, point);
+            double unit = (raw - _min[label][u]) / Math.Max(_max[label][u] - _min[label][u], 1e-12);
+            steps[u] = Math.Clamp((int)(unit * _options.Steps), 0, _options.Steps - 1);
+        }
+    }
+
     private double[][] Spikes(int label, double[] point)
     {
         var input = new double[_options.Steps][];
@@ -103,19 +127,18 @@ public sealed class RandmanTask
             input[t] = new double[_options.Units];
         }
 
+        var steps = new int[_options.Units];
+        SpikeSteps(label, point, steps);
         for (int u = 0; u < _options.Units; u++)
         {
-            double raw = Embed(label, u, point);
-            double unit = (raw - _min[label][u]) / Math.Max(_max[label][u] - _min[label][u], 1e-12);
-            int step = Math.Clamp((int)(unit * _options.Steps), 0, _options.Steps - 1);
-            input[step][u] = 1;
+            input[steps[u]][u] = 1;
         }
 
         return input;
     }
 
     // Sum over intrinsic dimensions of smooth random functions: Σ_k a_k sin(2π(k b_k x + c_k)) / k^alpha.
-    private double Embed(int label, int unit, double[] point)
+    private double Embed(int label, int unit, ReadOnlySpan<double> point)
     {
         double sum = 0;
         for (int d = 0; d < point.Length; d++)
