@@ -22,8 +22,11 @@ public sealed class StepPathIntegerOnlyTests
 
     private static IEnumerable<TestCaseData> Roots()
     {
-        yield return new TestCaseData(typeof(QSnnNetwork), new[] { "Step", "Infer", "EndSequence", "ResetState", "ApplyUpdate" }).SetArgDisplayNames("snn");
-        yield return new TestCaseData(typeof(QLruNetwork), new[] { "Step", "ResetState", "AverageOutput", "PredictSequence" }).SetArgDisplayNames("lru");
+        // The contract's step-path members (IOnlineNetwork), reached through each family's type, plus the LRU's
+        // sequence-output helpers.
+        string[] contract = ["Step", "StepLabel", "Infer", "Predict", "EndSequence", "ResetState", "ApplyUpdate"];
+        yield return new TestCaseData(typeof(QSnnNetwork), contract).SetArgDisplayNames("snn");
+        yield return new TestCaseData(typeof(QLruNetwork), contract.Concat(["AverageOutput", "PredictSequence"]).ToArray()).SetArgDisplayNames("lru");
     }
 
     [TestCaseSource(nameof(Roots))]
