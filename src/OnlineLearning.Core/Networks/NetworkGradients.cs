@@ -1,3 +1,4 @@
+using System.Numerics;
 using OnlineLearning.Core.Gradients;
 using OnlineLearning.Core.Models;
 using OnlineLearning.Core.Training;
@@ -39,29 +40,16 @@ public static class NetworkGradients
         return report;
     }
 
-    /// <summary>Quantises a real row into a format (host side; the project's tie rule, saturating). Returns the values clamped.</summary>
-    public static int Quantize(ReadOnlySpan<double> values, QFormat format, Span<short> destination)
+    /// <summary>Quantises a real row into a format (host side; the project's tie rule, saturating to T). Returns the values clamped.</summary>
+    public static int Quantize<T>(ReadOnlySpan<double> values, QFormat format, Span<T> destination)
+        where T : struct, IBinaryInteger<T>
     {
         int clamped = 0;
         for (int i = 0; i < values.Length; i++)
         {
             long q = QFormat.Quantize(values[i], format.FracBits, long.MinValue, long.MaxValue);
-            destination[i] = (short)Math.Clamp(q, short.MinValue, short.MaxValue);
-            clamped += destination[i] != q ? 1 : 0;
-        }
-
-        return clamped;
-    }
-
-    /// <summary>Quantises a real row into an int32 format (host side; the project's tie rule, saturating). Returns the values clamped.</summary>
-    public static int Quantize(ReadOnlySpan<double> values, QFormat format, Span<int> destination)
-    {
-        int clamped = 0;
-        for (int i = 0; i < values.Length; i++)
-        {
-            long q = QFormat.Quantize(values[i], format.FracBits, long.MinValue, long.MaxValue);
-            destination[i] = (int)Math.Clamp(q, int.MinValue, int.MaxValue);
-            clamped += destination[i] != q ? 1 : 0;
+            destination[i] = T.CreateSaturating(q);
+            clamped += long.CreateTruncating(destination[i]) != q ? 1 : 0;
         }
 
         return clamped;
