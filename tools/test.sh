@@ -168,6 +168,26 @@ grads_checks() {
 
 # olrt soak (long online runs with checkpoints), end to end through a NativeAOT binary: option errors, zero
 # allocations, plan mismatch, SIGTERM, SIGKILL at random instants (mostly during saves), disk full, read-only.
+# Checkpoint commands through the NativeAOT binary: import a model, inspect it, export it, and the exported model
+# plans to the same fingerprint and gives the same gradients; a damaged file gets a verdict and exit 1.
+checkpoint_checks() {
+  local olrt="$1" dir="$LOG_DIR/checkpoints" ex=docs/examples
+  rm -rf "$dir" && mkdir -p "$dir"
+  check "olrt import, checkpoint inspect, export round trip (same plan fingerprint, same gradients)" bash -c "
+    $olrt import $ex/snn-lif.json --out $dir/a.ckpt --rule otpe --momentum 0.9 2>/dev/null &&
+    $olrt checkpoint inspect $dir/a.ckpt > $dir/inspect.txt && grep -q '^verdict: *valid' $dir/inspect.txt &&
+    grep -qE '^  layers\[0\]\.W\.velocity +optimizer +int32' $dir/inspect.txt &&
+    $olrt export $dir/a.ckpt --out $dir/m.json 2>/dev/null &&
+    [[ \$($olrt plan --model $dir/m.json --rule otpe | tail -1) == \$($olrt plan --model $ex/snn-lif.json --rule otpe | tail -1) ]] &&
+    cmp <($olrt grads --model $dir/m.json --input $ex/input.csv --target $ex/target.csv --rule otpe --precision q) \
+        <($olrt grads --model $ex/snn-lif.json --input $ex/input.csv --target $ex/target.csv --rule otpe --precision q)"
+  head -c 300 "$dir/a.ckpt" > "$dir/cut.ckpt"
+  check "olrt checkpoint inspect names a truncated file INVALID (truncated), exit 1" bash -c \
+    "$olrt checkpoint inspect $dir/cut.ckpt > $dir/cut.txt; [[ \$? -eq 1 ]] && grep -q 'INVALID (truncated)' $dir/cut.txt"
+  check "olrt export of a damaged checkpoint: one line, exit 1, no stack trace" bash -c \
+    "$olrt export $dir/cut.ckpt --out $dir/x.json > $dir/x.txt 2>&1; [[ \$? -eq 1 ]] && [[ \$(wc -l < $dir/x.txt) -eq 1 ]] && ! grep -q Exception $dir/x.txt"
+}
+
 soak_checks() {
   local olrt="$1" dir="$LOG_DIR/soak"
   rm -rf "$dir"
@@ -410,6 +430,10 @@ if tools/publish.sh linux-x64 >"$LOG_DIR/publish-x64.log" 2>&1; then
   run_counted "olrt selftest linux-x64 NativeAOT" artifacts/publish/linux-x64/olrt selftest
   grads_checks artifacts/publish/linux-x64/olrt
   soak_checks artifacts/publish/linux-x64/olrt
+  checkpoint_checks artifacts/publish/linux-x64/olrt
+  check "olrt bench --preset sensor --seconds 2: whole learn steps, scalar baseline, copy ceiling, 0 bytes allocated" bash -c \
+    "artifacts/publish/linux-x64/olrt bench --preset sensor --seconds 2 > $LOG_DIR/bench-sensor.txt && grep -q 'over scalar' $LOG_DIR/bench-sensor.txt &&
+     grep -q 'of Span.CopyTo' $LOG_DIR/bench-sensor.txt && grep -q '^allocated in timed loops: 0 bytes' $LOG_DIR/bench-sensor.txt"
 else
   tail -20 "$LOG_DIR/publish-x64.log"
   fail "publish NativeAOT linux-x64"

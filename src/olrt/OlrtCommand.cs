@@ -74,6 +74,7 @@ internal static partial class OlrtCommand
         root.Subcommands.Add(CheckpointCommands.Export());
         root.Subcommands.Add(CheckpointCommands.Import(backend));
         root.Subcommands.Add(SoakCommand.Create(backend));
+        root.Subcommands.Add(Bench.BenchCommand.Create(backend));
         return root;
     }
 
