@@ -31,7 +31,7 @@ internal sealed class QLruBlock
     private const int ErrorToGrad = ErrorFrac - GradFrac;
     private const int One = 1 << GateFrac;
 
-    private static readonly int Epsilon = (int)Math.Round(LruLayerSpec.NormEpsilon * (1 << VarFrac));
+    private static readonly int Epsilon = (int)Numerics.QFormat.Quantize(LruLayerSpec.NormEpsilon, VarFrac, 0, int.MaxValue);
 
     private readonly QKernels _k;
     private readonly bool _glu;

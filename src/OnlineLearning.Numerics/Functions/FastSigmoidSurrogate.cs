@@ -28,7 +28,7 @@ public sealed class FastSigmoidSurrogate
         }
 
         Kernels.Check.Shift(inputFracBits, 0, 15);
-        slopeQ16 = (long)Math.Round(slope * 65536);
+        slopeQ16 = QFormat.Quantize(slope, 16, 0, long.MaxValue);
         InputFracBits = inputFracBits;
     }
 

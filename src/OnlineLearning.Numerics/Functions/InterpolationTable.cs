@@ -22,7 +22,7 @@ internal sealed class InterpolationTable
         samples = new int[segments + 2];   // +1 for the right end, +1 so index == segments interpolates safely
         for (int k = 0; k <= segments; k++)
         {
-            samples[k] = (int)Math.Round(Math.ScaleB(f(lo + ((hi - lo) * k / segments)), 30), MidpointRounding.AwayFromZero);
+            samples[k] = (int)QFormat.Quantize(f(lo + ((hi - lo) * k / segments)), 30, int.MinValue, int.MaxValue);
         }
 
         samples[segments + 1] = samples[segments];

@@ -28,8 +28,8 @@ public sealed record AffineMap(int Multiplier, long Offset, int Shift, QFormat O
             shift++;
         }
 
-        int multiplier = (int)Math.Round(ratio * Math.ScaleB(1.0, shift));
-        long offsetRaw = (long)Math.Round(offset * Math.ScaleB(1.0, output.FracBits + shift));
+        int multiplier = (int)QFormat.Quantize(ratio, shift, int.MinValue, int.MaxValue);
+        long offsetRaw = QFormat.Quantize(offset, output.FracBits + shift, long.MinValue, long.MaxValue);
         return new AffineMap(multiplier, offsetRaw, shift, output);
     }
 
