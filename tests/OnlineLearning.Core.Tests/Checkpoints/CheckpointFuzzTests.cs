@@ -9,6 +9,7 @@ namespace OnlineLearning.Core.Tests.Checkpoints;
 /// of 10^9 and negative sizes, garbage tables with a recomputed CRC (so the table checks, not the CRC, must catch
 /// them). Each ends in a <see cref="CheckpointException"/> or a valid parse, with bounded allocation.
 /// </summary>
+[Category("Fuzz")]
 public sealed class CheckpointFuzzTests
 {
     [Test]

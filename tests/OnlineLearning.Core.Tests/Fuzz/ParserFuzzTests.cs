@@ -9,6 +9,7 @@ namespace OnlineLearning.Core.Tests.Fuzz;
 /// clean error (<see cref="DataFileException"/>, or <see cref="ArgumentException"/> as olrt maps it), within the
 /// per-input time and allocation budgets of <see cref="SeededFuzzer"/>. The counts go to the test output.
 /// </summary>
+[Category("Fuzz")]
 public sealed class ParserFuzzTests
 {
     private const int Mutants = 12_000;

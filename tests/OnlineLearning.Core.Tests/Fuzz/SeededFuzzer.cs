@@ -128,7 +128,7 @@ public sealed class SeededFuzzer
     public IEnumerable<string> MutatorNames => _mutators.Select(m => m.Name);
 
     /// <summary>Time one input may take before it counts as a hang.</summary>
-    public TimeSpan PerInputBudget { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan PerInputBudget { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Bytes one input may allocate on the parsing thread: a fixed allowance plus a multiple of the input's size.</summary>
     public long AllocationAllowance { get; init; } = 32L << 20;
