@@ -4,7 +4,11 @@ using OnlineLearning.Core.Tasks;
 namespace OnlineLearning.Core.Experiments;
 
 /// <summary>A task's data as a family consumes it: training and held-out sets and the preset model that fits.</summary>
-public sealed record TaskData(string Name, SequenceSet Train, SequenceSet Test, string DefaultPreset, string Encoding);
+public sealed record TaskData(string Name, SequenceSet Train, SequenceSet Test, string DefaultPreset, string Encoding)
+{
+    /// <summary>The plain-SGD learning rate per step that works for this task's preset (0.01 unless the inputs are wide).</summary>
+    public double SgdLearningRate { get; init; } = 0.01;
+}
 
 /// <summary>
 /// The named tasks of <c>olrt train --task</c>. Images are rate-coded spike trains for spiking networks (seed 000 S7)
@@ -37,13 +41,13 @@ public static class TaskCatalog
             case "mnist":
             {
                 var (train, test) = Split(DataCache.Mnist(), 0.8, 12345);
-                return Images(name, train, test, lru, steps, seed, "snn-mnist-small", "lru-mnist", testLimit);
+                return Images(name, train, test, lru, steps, seed, "snn-mnist-small", "lru-mnist", testLimit) with { SgdLearningRate = 0.003 };
             }
 
             case "fashion-mnist":
             {
                 var (train, test) = DataCache.FashionMnist();
-                return Images(name, train, test, lru, steps, seed, "snn-mnist-small", "lru-mnist", testLimit ?? 2000);
+                return Images(name, train, test, lru, steps, seed, "snn-mnist-small", "lru-mnist", testLimit ?? 2000) with { SgdLearningRate = 0.003 };
             }
 
             case "randman-t":
