@@ -115,6 +115,15 @@ grads_checks() {
   check "olrt plan snn otpe: arena table with a total" bash -c \
     "$olrt plan --model $ex/snn-lif.json --rule otpe | grep -qE '^layers\[0\]\.W +parameter +int16' && $olrt plan --model $ex/snn-lif.json | grep -q '^total'"
   check "olrt plan lru online: arena table with a total" bash -c "$olrt plan --model $ex/lru.json | grep -q '^total'"
+  local digits="${OLRT_DATA:-$HOME/.cache/olrt-data}/digits/digits.csv"
+  if [[ -f "$digits" ]]; then
+    check "olrt train --data (the digits CSV, label column 65, 20 % held out) trains end to end and writes the curve" bash -c \
+      "$olrt train --data $digits --label-column 65 --model snn-digits --epochs 1 --out $LOG_DIR/train.json > $LOG_DIR/train.txt 2>&1 &&
+       grep -qE '\"test_accuracy\": 0\.[6-9]' $LOG_DIR/train.json && grep -q '\"curve\"' $LOG_DIR/train.json"
+  fi
+  check "olrt train --task randman-t --checkpoint writes a valid checkpoint" bash -c \
+    "$olrt train --task randman-t --subset 40 --test-subset 20 --optimizer adam --checkpoint $LOG_DIR/train.ckpt > $LOG_DIR/train-ckpt.txt 2>&1 &&
+     $olrt checkpoint inspect $LOG_DIR/train.ckpt | grep -q 'verdict:     valid'"
   check "olrt copy-task (ci size, 200 samples) reports every rule" bash -c \
     "$olrt copy-task --size ci --samples 200 > $LOG_DIR/copy-task.txt 2>&1 && grep -q '^online / truncated' $LOG_DIR/copy-task.txt"
   mkdir -p "$bad"

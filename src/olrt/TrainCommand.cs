@@ -162,7 +162,7 @@ internal static partial class TrainCommand
         foreach (var point in curve)
         {
             Console.Error.WriteLine(string.Create(Inv,
-                $"epoch {point.Epoch}: train loss {point.TrainLoss:F4}, train accuracy {point.TrainAccuracy:P2}, test accuracy {point.TestAccuracy:P2}, {point.SamplesPerSecond:F0} samples/s"));
+                $"epoch {point.Epoch}: train loss {point.TrainLoss:F4}, online train accuracy {point.TrainAccuracy:P2}, test accuracy {point.TestAccuracy:P2}, {point.SamplesPerSecond:F0} samples/s"));
         }
 
         if (network is not null && s.Checkpoint is not null)
@@ -365,7 +365,8 @@ internal static partial class TrainCommand
                 w.WriteNumber("epoch", p.Epoch);
                 w.WriteNumber("samples", p.Samples);
                 Number(w, "train_loss", p.TrainLoss);
-                Number(w, "train_accuracy", p.TrainAccuracy);
+                // Predicted at each training sequence's end, after that sequence's own online updates: optimistic.
+                Number(w, "online_train_accuracy", p.TrainAccuracy);
                 Number(w, "test_accuracy", p.TestAccuracy);
                 w.WriteNumber("seconds", Math.Round(p.Seconds, 3));
                 w.WriteNumber("samples_per_second", Math.Round(p.SamplesPerSecond, 1));
@@ -430,7 +431,7 @@ internal static partial class TrainCommand
             int filled = p.Sample * width / p.Samples;
             string line = string.Create(Inv,
                 $"epoch {p.Epoch}/{p.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {p.Sample}/{p.Samples}  " +
-                $"{p.SamplesPerSecond:F1} samples/s  loss {p.RunningLoss:F4}  acc {p.RunningAccuracy:P1}  ETA {Format(p.Remaining)}");
+                $"{p.SamplesPerSecond:F1} samples/s  loss {p.RunningLoss:F4}  online acc {p.RunningAccuracy:P1}  ETA {Format(p.Remaining)}");
             if (_terminal)
             {
                 Console.Error.Write($"\r{line}\u001b[K");
