@@ -1,4 +1,7 @@
+using OnlineLearning.Core.Checkpoints;
 using OnlineLearning.Core.Experiments;
+using OnlineLearning.Core.Networks;
+using OnlineLearning.Core.Training;
 
 namespace OnlineLearning.Core.Tests.Accuracy;
 
@@ -33,13 +36,13 @@ public sealed class RandmanRuleComparisonTests
     {
         var data = TaskCatalog.Load("randman-t", "snn", (ulong)seed);
         string json = SeededPreset("snn-randman", seed);
-        var spec = Checkpoints.ModelDocument.Parse("snn-randman", json).Spec;
-        var network = Networks.NetworkFactory.Create(spec, new Networks.NetworkOptions { Rule = rule, Sgd = new Training.SgdOptions { LearningRate = 0.01, Seed = (ulong)seed } });
+        var spec = ModelDocument.Parse("snn-randman", json).Spec;
+        var network = NetworkFactory.Create(spec, new NetworkOptions { Rule = rule, Sgd = new SgdOptions { LearningRate = 0.01, Seed = (ulong)seed } });
         var options = new TrainerOptions
         {
             Epochs = 8,
             ShuffleSeed = seed,
-            Schedule = new Training.LearningRateSchedule { Kind = Training.ScheduleKind.Cosine, TotalUpdates = data.Train.Count * 8L },
+            Schedule = new LearningRateSchedule { Kind = ScheduleKind.Cosine, TotalUpdates = data.Train.Count * 8L },
             TestEveryEpoch = false,
         };
         return OnlineTrainer.Run(new NetworkLearner(network), data.Train, data.Test, options)[^1].TestAccuracy;
