@@ -2,7 +2,7 @@
 # The one test command. On a fresh Debian machine it installs what is missing (the arm64 cross toolchain
 # and qemu-user), builds everything with warnings as errors, and runs:
 #   1. the NUnit suites on this host (x64, JIT), once per backend forced through OLRT_BACKEND, after fetching the
-#      real data sets (tools/data/fetch.sh) and running the loader tests on them once;
+#      real data sets (tools/data/fetch.sh) and running the loader tests and the real-data accuracy tests once;
 #   2. olrt info and olrt selftest as a NativeAOT linux-x64 binary;
 #   3. the NUnit suites published self-contained for linux-arm64, under qemu-aarch64 at the default CPU
 #      and at -cpu cortex-a72 (NEON without Rdm/Dp), each with OLRT_BACKEND=neon and =scalar;
@@ -118,6 +118,15 @@ grads_checks() {
   check "olrt plan snn otpe: arena table with a total" bash -c \
     "$olrt plan --model $ex/snn-lif.json --rule otpe | grep -qE '^layers\[0\]\.W +parameter +int16' && $olrt plan --model $ex/snn-lif.json | grep -q '^total'"
   check "olrt plan lru online: arena table with a total" bash -c "$olrt plan --model $ex/lru.json | grep -q '^total'"
+  local digits="${OLRT_DATA:-$HOME/.cache/olrt-data}/digits/digits.csv"
+  if [[ -f "$digits" ]]; then
+    check "olrt train --data (the digits CSV, label column 65, 20 % held out) trains end to end and writes the curve" bash -c \
+      "$olrt train --data $digits --label-column 65 --model snn-digits --epochs 1 --out $LOG_DIR/train.json > $LOG_DIR/train.txt 2>&1 &&
+       grep -qE '\"test_accuracy\": 0\.[6-9]' $LOG_DIR/train.json && grep -q '\"curve\"' $LOG_DIR/train.json"
+  fi
+  check "olrt train --task randman-t --checkpoint writes a valid checkpoint" bash -c \
+    "$olrt train --task randman-t --subset 40 --test-subset 20 --optimizer adam --checkpoint $LOG_DIR/train.ckpt > $LOG_DIR/train-ckpt.txt 2>&1 &&
+     $olrt checkpoint inspect $LOG_DIR/train.ckpt | grep -q 'verdict:     valid'"
   check "olrt copy-task (ci size, 200 samples) reports every rule" bash -c \
     "$olrt copy-task --size ci --samples 200 > $LOG_DIR/copy-task.txt 2>&1 && grep -q '^online / truncated' $LOG_DIR/copy-task.txt"
   mkdir -p "$bad"
@@ -411,7 +420,11 @@ else
   fail "tools/data/fetch.sh (log $LOG_DIR/fetch-data.log)"
 fi
 run_counted "OnlineLearning.Core.Tests x64 Category=Data (real data sets)" \
-  artifacts/bin/OnlineLearning.Core.Tests/release/OnlineLearning.Core.Tests --filter "Category=Data"
+  artifacts/bin/OnlineLearning.Core.Tests/release/OnlineLearning.Core.Tests --filter "Category=Data&Category!=Accuracy"
+# The accuracy report in reduced form (digits, MNIST subset, fixed vs float64, T-Randman rule ranking, a CSV set):
+# fixed point is bit-exact across backends, so once on the host is enough; about 3 minutes on one core.
+run_counted "OnlineLearning.Core.Tests x64 Category=Accuracy on real data (once)" \
+  artifacts/bin/OnlineLearning.Core.Tests/release/OnlineLearning.Core.Tests --filter "Category=Data&Category=Accuracy"
 
 log "host test suites (x64 JIT), every backend this CPU has"
 host_backends=$(dotnet run --project src/olrt -c Release --no-build -- info | sed -n 's/^available: *//p' | tr -d ',')

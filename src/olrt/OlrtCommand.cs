@@ -70,6 +70,7 @@ internal static partial class OlrtCommand
         root.Subcommands.Add(GradsCommand.Create(backend));
         root.Subcommands.Add(PlanCommand.Create(backend));
         root.Subcommands.Add(CopyTaskCommand.Create(backend));
+        root.Subcommands.Add(TrainCommand.Create(backend));
         root.Subcommands.Add(CheckpointCommands.Inspect());
         root.Subcommands.Add(CheckpointCommands.Export());
         root.Subcommands.Add(CheckpointCommands.Import(backend));

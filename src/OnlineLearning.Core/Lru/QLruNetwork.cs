@@ -15,7 +15,7 @@ namespace OnlineLearning.Core.Lru;
 /// learning online at every step with a local loss (seed 004 3.2): forward through the stack, the loss error
 /// backpropagated through the current step (and, for the truncated rule, once more through the previous one),
 /// each layer's sensitivities combined with its error. Every buffer lives in one <see cref="Memory.Arena"/>;
-/// updates go through the shared <see cref="QSgd"/>. <see cref="Step"/> is integer-only and allocates nothing.
+/// updates go through the shared optimiser (<see cref="Optimizers.Create"/>). <see cref="Step"/> is integer-only and allocates nothing.
 /// </summary>
 public sealed class QLruNetwork : OnlineNetwork
 {
@@ -23,7 +23,7 @@ public sealed class QLruNetwork : OnlineNetwork
     private readonly QLruLayer[] _layers;
     private readonly QDense? _encoder;
     private readonly QDense? _decoder;
-    private readonly QSgd _optimizer;
+    private readonly IOptimizer _optimizer;
     private readonly ArenaTensor[] _act;      // _act[l]: input of layer l (Q11); _act[L]: stack output
     private readonly ArenaTensor[] _err;      // _err[l]: dL/d_act[l] (Q24)
     private readonly ArenaTensor[] _inputs;   // the input at this step and (truncated) the one before
@@ -41,7 +41,7 @@ public sealed class QLruNetwork : OnlineNetwork
         _k = options.Kernels ?? Backends.Current;
         _truncated = options.Rule == LruRule.Truncated;
         int h = spec.Width;
-        bool momentum = options.Sgd.Momentum > 0;
+        bool momentum = Optimizers.NeedsVelocity(options.Sgd);
         _inputs = Enumerable.Range(0, _truncated ? 2 : 1)
             .Select(i => Plan.Add($"input[{i}]", TensorRole.NeuronState, ArenaElement.Int16, ActFrac, spec.Inputs)).ToArray();
         _encoder = spec.Encoder is null ? null : new QDense(Plan, "encoder", h, spec.Inputs, ParameterFormats.Default, momentum);
@@ -58,7 +58,7 @@ public sealed class QLruNetwork : OnlineNetwork
         _control = Plan.Add("control.lru", TensorRole.Control, ArenaElement.Int32, ArenaTensor.NotFixedPoint, 3);
         _errorSlot = Plan.TrackSaturation(_dOut);
         _parameterList = NamedParameters.Select(p => p.Parameter).ToArray();
-        _optimizer = new QSgd(Plan, _parameterList, options.Sgd);
+        _optimizer = Optimizers.Create(Plan, _parameterList, options.Sgd);
         AllocateArena();
         _encoder?.Weights.Load(Arena, spec.Encoder!.W);
         _decoder?.Weights.Load(Arena, spec.Decoder!.W);

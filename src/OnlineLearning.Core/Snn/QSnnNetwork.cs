@@ -22,7 +22,7 @@ public sealed class QSnnNetwork : OnlineNetwork
     private readonly QKernels _k;
     private readonly QSnnLayer[] _layers;
     private readonly QDense? _readout;
-    private readonly QSgd _optimizer;
+    private readonly IOptimizer _optimizer;
     private readonly LossKind _loss;
     private readonly short _readoutLeak;
     private readonly int _warmup;
@@ -55,7 +55,7 @@ public sealed class QSnnNetwork : OnlineNetwork
         _readoutLeak = Q15(outputLeak);
         _errorFrac = spec.Loss == LossKind.Mse && outputLeak > 0 ? IntegratedErrorFrac : ErrorFrac;
         _warmup = spec.Loss == LossKind.CrossEntropy ? spec.Warmup : 0;
-        bool momentum = options.Sgd.Momentum > 0;
+        bool momentum = Optimizers.NeedsVelocity(options.Sgd);
         _input = Plan.Add("input", TensorRole.Scratch, ArenaElement.Int16, ActivationFrac, spec.Inputs);
         _layers = new QSnnLayer[spec.Layers.Count];
         _signals = new ArenaTensor[spec.Layers.Count];
@@ -112,7 +112,7 @@ public sealed class QSnnNetwork : OnlineNetwork
             scales.Add(options.ReadoutLearningRateScale);
         }
 
-        _optimizer = new QSgd(Plan, trainable, options.Sgd, scales);
+        _optimizer = Optimizers.Create(Plan, trainable, options.Sgd, scales);
         AllocateArena();
         Load(spec);
         RefreshFeedback();

@@ -32,12 +32,17 @@ internal static class CheckpointFixtures
         }
     }
 
+    /// <summary>Passed as the momentum of <see cref="Build"/>: AdamW (β 0.9/0.999, weight decay 0.01) instead of SGD.</summary>
+    public const double AdamW = -1;
+
     public static OnlineNetwork Build(string model, string rule, UpdateSchedule schedule, double momentum, QKernels? kernels = null) =>
         NetworkFactory.Create(ModelDocument.Parse("test.json", model).Spec, new NetworkOptions
         {
             Rule = rule,
             Schedule = schedule,
-            Sgd = new SgdOptions { LearningRate = 0.02, Momentum = momentum, Seed = 11 },
+            Sgd = momentum == AdamW
+                ? new SgdOptions { Kind = OptimizerKind.Adam, LearningRate = 0.002, WeightDecay = 0.01, Seed = 11 }
+                : new SgdOptions { LearningRate = 0.02, Momentum = momentum, Seed = 11 },
             Kernels = kernels,
         });
 

@@ -7,7 +7,7 @@ namespace OnlineLearning.Core.Tests.Checkpoints;
 /// <summary>
 /// Resume is exact: N steps, a checkpoint, a new network restored from it, M more steps, and every saved arena byte
 /// equals that of an uninterrupted N + M run. For every rule of both families, immediate and every-K updates, with
-/// and without momentum, with the checkpoint in the middle of a sequence and of an update period, written on the
+/// and without momentum and with AdamW (momentum argument <see cref="CheckpointFixtures.AdamW"/>), with the checkpoint in the middle of a sequence and of an update period, written on the
 /// scalar backend and resumed on the best one. Scratch is filled with noise before the restore.
 /// </summary>
 public sealed class ResumeTests
@@ -22,6 +22,7 @@ public sealed class ResumeTests
             yield return new TestCaseData(model, rule, UpdateSchedule.Immediate, 0.0).SetName($"{family} {rule} immediate");
             yield return new TestCaseData(model, rule, UpdateSchedule.Every(3), 0.9).SetName($"{family} {rule} every 3 with momentum");
             yield return new TestCaseData(model, rule, UpdateSchedule.SequenceEnd, 0.5).SetName($"{family} {rule} sequence end with momentum");
+            yield return new TestCaseData(model, rule, UpdateSchedule.Every(3), CheckpointFixtures.AdamW).SetName($"{family} {rule} every 3 with adamw");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using OnlineLearning.Core.Lru;
 using OnlineLearning.Core.Snn;
+using OnlineLearning.Core.Training;
 
 namespace OnlineLearning.Core.Tests.Promises;
 
@@ -27,6 +28,10 @@ public sealed class StepPathIntegerOnlyTests
         string[] contract = ["Step", "StepLabel", "Infer", "Predict", "EndSequence", "ResetState", "ApplyUpdate"];
         yield return new TestCaseData(typeof(QSnnNetwork), contract).SetArgDisplayNames("snn");
         yield return new TestCaseData(typeof(QLruNetwork), contract.Concat(["AverageOutput", "PredictSequence"]).ToArray()).SetArgDisplayNames("lru");
+        // The networks call their optimiser through IOptimizer, an interface call the walk does not resolve to an
+        // implementation: every optimiser's Apply is a root of its own.
+        yield return new TestCaseData(typeof(QSgd), new[] { "Apply" }).SetArgDisplayNames("sgd");
+        yield return new TestCaseData(typeof(QAdam), new[] { "Apply" }).SetArgDisplayNames("adam");
     }
 
     [TestCaseSource(nameof(Roots))]
@@ -58,7 +63,8 @@ public sealed class StepPathIntegerOnlyTests
         }
 
         TestContext.Out.WriteLine($"{network.Name}: {seen.Count} methods on the step path checked");
-        Assert.That(seen, Has.Count.GreaterThan(20), "the walk must reach the layers and kernels");
+        int minimum = typeof(IOptimizer).IsAssignableFrom(network) ? 4 : 20;
+        Assert.That(seen, Has.Count.GreaterThan(minimum), "the walk must reach the layers and kernels (or the optimiser's helpers)");
         Assert.That(problems, Is.Empty);
     }
 

@@ -1,0 +1,456 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using OnlineLearning.Core.Checkpoints;
+using OnlineLearning.Core.Data;
+using OnlineLearning.Core.Experiments;
+using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Networks;
+using OnlineLearning.Core.Training;
+using OnlineLearning.Numerics.Kernels;
+using OnlineLearning.Reference.Snn;
+
+namespace OnlineLearning.Cli;
+
+/// <summary>
+/// <c>olrt train</c>: trains a model on a named task or a CSV data set, online, one step at a time through the
+/// network contract (or with the float64 reference trainers for <c>--precision f64</c> and <c>--rule bptt</c>),
+/// evaluates on held-out data, shows progress on standard error and writes the learning curve as JSON.
+/// </summary>
+internal static partial class TrainCommand
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static Command Create(Option<string?> backendOption)
+    {
+        var task = new Option<string?>("--task") { Description = $"A named task: {string.Join(", ", TaskCatalog.Names)}." };
+        var data = new Option<FileInfo?>("--data") { Description = "A training CSV instead of --task: features, a label column and optionally a sequence column." };
+        var test = new Option<FileInfo?>("--test") { Description = "The test CSV for --data (default: a seeded 20 % of --data held out)." };
+        var labelColumn = new Option<string>("--label-column") { Description = "The label column of --data, by name or 1-based number.", DefaultValueFactory = _ => "label" };
+        var sequenceColumn = new Option<string?>("--sequence-column") { Description = "A column whose value groups consecutive rows into sequences (a label per step)." };
+        var model = new Option<string?>("--model") { Description = $"A model file, or a preset: {string.Join(", ", ModelPresets.Names)}. Default: the task's preset." };
+        var rule = new Option<string?>("--rule") { Description = "ostl, ottt, otpe, approx-otpe, f-otpe (spiking), online, spatial, truncated (LRU), or bptt (float64 only). Default: ostl / online." };
+        var precision = new Option<string>("--precision") { Description = "q: the fixed-point runtime; f64: the float64 reference trainer (spiking models).", DefaultValueFactory = _ => "q" };
+        precision.AcceptOnlyFromAmong("q", "f64");
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set, 1 to 1000.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of a preset's weights, the rounding, the data order and the spike encoding.", DefaultValueFactory = _ => 1 };
+        var subset = new Option<int?>("--subset") { Description = "Train on the first N training samples only." };
+        var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on the first N test samples only." };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum (0.9) or adam (AdamW with --weight-decay).", DefaultValueFactory = _ => "sgd" };
+        optimizer.AcceptOnlyFromAmong("sgd", "momentum", "adam");
+        var lr = new Option<double?>("--lr") { Description = "Learning rate per step, in (0, 8). Default for sgd: 0.01 (0.003 for MNIST-sized inputs); momentum 0.002; adam 0.001." };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Decoupled weight decay for adam, in [0, 1).", DefaultValueFactory = _ => 0 };
+        var schedule = new Option<string>("--schedule") { Description = "constant, or cosine decay to 0 over the run (both after --warmup).", DefaultValueFactory = _ => "constant" };
+        schedule.AcceptOnlyFromAmong("constant", "cosine");
+        var warmup = new Option<int>("--warmup") { Description = "Training sequences of linear learning-rate warm-up.", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int?>("--steps") { Description = $"Steps per rate-coded image or CSV row (default {TaskCatalog.ImageSteps} for images, 10 for CSV rows)." };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the result (settings, learning curve, accuracy) here as JSON." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the trained network here as a checkpoint (q only; olrt run and soak resume from it)." };
+        var command = new Command("train",
+            "Train a model online on a task or a CSV data set and report the held-out accuracy; progress on standard error, result as JSON.")
+        {
+            task, data, test, labelColumn, sequenceColumn, model, rule, precision, epochs, seed, subset, testSubset, optimizer, lr, weightDecay,
+            schedule, warmup, steps, output, checkpoint,
+        };
+        command.SetAction(parse =>
+        {
+            if (OlrtCommand.SelectBackend(parse, backendOption) is null)
+            {
+                return 2;
+            }
+
+            return OlrtCommand.ReportingUserErrors("train", () => Run(new Settings(
+                parse.GetValue(task), parse.GetValue(data)?.FullName, parse.GetValue(test)?.FullName, parse.GetValue(labelColumn)!, parse.GetValue(sequenceColumn),
+                parse.GetValue(model), parse.GetValue(rule), parse.GetValue(precision)!, parse.GetValue(epochs), parse.GetValue(seed),
+                parse.GetValue(subset), parse.GetValue(testSubset), parse.GetValue(optimizer)!, parse.GetValue(lr), parse.GetValue(weightDecay),
+                parse.GetValue(schedule)!, parse.GetValue(warmup), parse.GetValue(steps), parse.GetValue(output)?.FullName, parse.GetValue(checkpoint))));
+        });
+        return command;
+    }
+
+    private sealed record Settings(
+        string? Task, string? Data, string? Test, string LabelColumn, string? SequenceColumn, string? Model, string? Rule, string Precision,
+        int Epochs, int Seed, int? Subset, int? TestSubset, string Optimizer, double? LearningRate, double WeightDecay, string Schedule,
+        int Warmup, int? Steps, string? Out, string? Checkpoint);
+
+    private static int Run(Settings s)
+    {
+        Validate(s);
+        if (s.Out is not null)
+        {
+            AtomicFile.CheckWritable(s.Out);
+        }
+
+        // The model first (its family decides the encoding), then the data.
+        var document = LoadModel(s.Model ?? DefaultPreset(s), s.Seed, s.Model is null || ModelPresets.TryGet(s.Model, out _));
+        string family = document.Spec is SnnSpec ? "snn" : "lru";
+        var taskData = LoadData(s, family);
+        var train = taskData.Train.Take(s.Subset);
+        var testSet = taskData.Test.Take(s.TestSubset);
+        if (train.Count == 0 || testSet.Count == 0)
+        {
+            throw new ArgumentException("the training and test sets must not be empty");
+        }
+
+        if (train.Inputs != document.Spec.Inputs)
+        {
+            throw new ArgumentException($"the data has {train.Inputs} inputs per step but the model takes {document.Spec.Inputs}");
+        }
+
+        if (train.Classes > document.Spec.Outputs)
+        {
+            throw new ArgumentException($"the data has {train.Classes} classes but the model has {document.Spec.Outputs} outputs");
+        }
+
+        string rule = s.Rule ?? NetworkFactory.DefaultRule(document.Spec);
+        bool f64 = s.Precision == "f64" || rule == "bptt";
+        var sgd = Optimizer(s, taskData.SgdLearningRate);
+        ISequenceLearner learner;
+        OnlineNetwork? network = null;
+        if (f64)
+        {
+            if (document.Spec is not SnnSpec snn)
+            {
+                throw new ArgumentException("--precision f64 and --rule bptt train spiking models here; LRU stacks train in fixed point (use olrt grads for LRU float64 gradients)");
+            }
+
+            if (sgd.Kind != OptimizerKind.Sgd || sgd.Momentum != 0)
+            {
+                throw new ArgumentException("the float64 reference trainers use plain SGD: leave out --optimizer");
+            }
+
+            if (s.Checkpoint is not null)
+            {
+                throw new ArgumentException("--checkpoint saves the fixed-point network: use --precision q");
+            }
+
+            learner = new SnnFloatLearner(snn, RuleNames.ParseSnn(rule), sgd.LearningRate);
+        }
+        else
+        {
+            network = NetworkFactory.Create(document.Spec, new NetworkOptions { Rule = rule, Schedule = UpdateSchedule.Immediate, Sgd = sgd });
+            learner = new NetworkLearner(network);
+        }
+
+        var options = new TrainerOptions
+        {
+            Epochs = s.Epochs,
+            ShuffleSeed = s.Seed,
+            Schedule = s.Schedule == "cosine" || s.Warmup > 0
+                ? new LearningRateSchedule
+                {
+                    Kind = s.Schedule == "cosine" ? ScheduleKind.Cosine : ScheduleKind.Constant,
+                    WarmupUpdates = s.Warmup,
+                    TotalUpdates = (long)train.Count * s.Epochs,
+                }
+                : null,
+            ProgressEvery = Math.Max(1, Math.Min(50, train.Count / 20)),
+        };
+        string setting = string.Create(Inv,
+            $"{taskData.Name}: {train.Count} training / {testSet.Count} test samples ({taskData.Encoding}); model {document.Name} ({family}), rule {rule}, " +
+            $"precision {(f64 ? "f64" : "q")}, {s.Optimizer} lr {sgd.LearningRate:G4}, {s.Epochs} epoch(s), seed {s.Seed}");
+        Console.Error.WriteLine($"olrt train: {setting}");
+        var bar = new ProgressBar();
+        var clock = Stopwatch.StartNew();
+        var curve = OnlineTrainer.Run(learner, train, testSet, options, bar.Show);
+        bar.Finish();
+        double seconds = clock.Elapsed.TotalSeconds;
+        var last = curve[^1];
+        foreach (var point in curve)
+        {
+            Console.Error.WriteLine(string.Create(Inv,
+                $"epoch {point.Epoch}: train loss {point.TrainLoss:F4}, online train accuracy {point.TrainAccuracy:P2}, test accuracy {point.TestAccuracy:P2}, {point.SamplesPerSecond:F0} samples/s"));
+        }
+
+        if (network is not null && s.Checkpoint is not null)
+        {
+            var store = new CheckpointStore(s.Checkpoint);
+            var saved = store.Save(network, document, Backends.Name(Backends.Current.Backend));
+            if (!saved.Saved)
+            {
+                Console.Error.WriteLine($"olrt train: cannot write {store.Path}: {saved.Error}");
+                return 1;
+            }
+
+            Console.Error.WriteLine($"olrt train: checkpoint at step {saved.Steps} -> {store.Path}");
+        }
+
+        string json = Json(s, taskData, train, testSet, document, family, rule, f64, sgd, curve, seconds, network);
+        if (s.Out is not null)
+        {
+            AtomicFile.WriteAllText(s.Out, json);
+        }
+
+        Console.WriteLine(string.Create(Inv, $"test accuracy {last.TestAccuracy:P2} ({taskData.Name}, {rule}, {(f64 ? "f64" : "q")}, {train.Count} training samples, {s.Epochs} epoch(s), {seconds:F1} s)"));
+        return 0;
+    }
+
+    private static void Validate(Settings s)
+    {
+        if ((s.Task is null) == (s.Data is null))
+        {
+            throw new ArgumentException("give exactly one of --task and --data");
+        }
+
+        if (s.Test is not null && s.Data is null)
+        {
+            throw new ArgumentException("--test goes with --data");
+        }
+
+        Check(s.Epochs is >= 1 and <= 1000, $"--epochs must be from 1 to 1000, not {s.Epochs}");
+        Check(s.Subset is null or >= 1, "--subset must be at least 1");
+        Check(s.TestSubset is null or >= 1, "--test-subset must be at least 1");
+        Check(s.LearningRate is null or (> 0 and < 8), "--lr must be in (0, 8)");
+        Check(s.WeightDecay is >= 0 and < 1, "--weight-decay must be in [0, 1)");
+        Check(s.WeightDecay == 0 || s.Optimizer == "adam", "--weight-decay goes with --optimizer adam");
+        Check(s.Warmup >= 0, "--warmup must be at least 0");
+        Check(s.Steps is null or (>= 1 and <= 10_000), "--steps must be from 1 to 10000");
+    }
+
+    private static void Check(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+
+    private static SgdOptions Optimizer(Settings s, double sgdDefault) => s.Optimizer switch
+    {
+        "adam" => new SgdOptions { Kind = OptimizerKind.Adam, LearningRate = s.LearningRate ?? 0.001, WeightDecay = s.WeightDecay, Seed = (ulong)s.Seed },
+        "momentum" => new SgdOptions { LearningRate = s.LearningRate ?? 0.002, Momentum = 0.9, Seed = (ulong)s.Seed },
+        _ => new SgdOptions { LearningRate = s.LearningRate ?? sgdDefault, Seed = (ulong)s.Seed },
+    };
+
+    private static string DefaultPreset(Settings s)
+    {
+        if (s.Task is null)
+        {
+            throw new ArgumentException("--data needs --model (a model file or a preset)");
+        }
+
+        // The preset depends on the family, which defaults to spiking; LRU rules pick the LRU preset.
+        string family = s.Rule is "online" or "spatial" or "truncated" ? "lru" : "snn";
+        return family == "lru" ? LruPreset(s.Task) : SnnPreset(s.Task);
+    }
+
+    private static string SnnPreset(string task) => task switch
+    {
+        "digits" => "snn-digits",
+        "mnist" or "fashion-mnist" => "snn-mnist-small",
+        "babyss" => "snn-babyss",
+        _ => "snn-randman",
+    };
+
+    private static string LruPreset(string task) => task switch
+    {
+        "digits" => "lru-digits",
+        "babyss" => "lru-babyss",
+        _ => "lru-mnist",
+    };
+
+    /// <summary>A preset (its seed replaced by --seed) or a model file.</summary>
+    internal static ModelDocument LoadModel(string model, int seed, bool preset)
+    {
+        if (preset && ModelPresets.TryGet(model, out string json))
+        {
+            return ModelDocument.Parse(model, SeedPattern().Replace(json, string.Create(Inv, $"\"seed\": {seed}"), 1));
+        }
+
+        if (!File.Exists(model))
+        {
+            throw new ArgumentException($"--model '{UserText.Echo(model)}' is neither a file nor a preset ({string.Join(", ", ModelPresets.Names)})");
+        }
+
+        return ModelDocument.Load(model);
+    }
+
+    [GeneratedRegex("\"seed\": *-?[0-9]+", RegexOptions.CultureInvariant)]
+    private static partial Regex SeedPattern();
+
+    private static TaskData LoadData(Settings s, string family)
+    {
+        if (s.Task is not null)
+        {
+            return TaskCatalog.Load(s.Task, family, (ulong)s.Seed, imageSteps: s.Steps);
+        }
+
+        var csvOptions = new CsvDatasetOptions { Label = s.LabelColumn, SequenceId = s.SequenceColumn };
+        CsvDataset train, test;
+        if (s.Test is not null)
+        {
+            (train, test) = CsvDataset.Load(s.Data!, s.Test, csvOptions);
+        }
+        else
+        {
+            // No test file: hold out a seeded 20 % of the rows (or of the sequences).
+            var all = CsvDataset.Load(s.Data!, csvOptions);
+            return HoldOut(all, family, (ulong)s.Seed, s.Steps ?? 10);
+        }
+
+        return TaskCatalog.FromCsv(train, test, family, (ulong)s.Seed, s.Steps ?? 10);
+    }
+
+    private static TaskData HoldOut(CsvDataset all, string family, ulong seed, int steps)
+    {
+        var split = TaskCatalog.FromCsv(all, all, family, seed, steps);
+        int count = split.Train.Count;
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random((int)seed).Shuffle(order);
+        int cut = Math.Max(1, (int)Math.Round(count * 0.8));
+        if (cut >= count)
+        {
+            throw new ArgumentException($"{all.Path}: too few samples ({count}) to hold out a test part; give --test");
+        }
+
+        return split with { Train = new Indexed(split.Train, order[..cut]), Test = new Indexed(split.Test, order[cut..]) };
+    }
+
+    private sealed class Indexed(SequenceSet inner, int[] indices) : SequenceSet
+    {
+        public override int Count => indices.Length;
+
+        public override int Inputs => inner.Inputs;
+
+        public override int Classes => inner.Classes;
+
+        public override bool PerStepLabels => inner.PerStepLabels;
+
+        public override int Length(int sample) => inner.Length(indices[sample]);
+
+        public override int Label(int sample, int step) => inner.Label(indices[sample], step);
+
+        public override void Fill(int sample, int step, int epoch, Span<double> x) => inner.Fill(indices[sample], step, epoch, x);
+    }
+
+    private static string Json(Settings s, TaskData taskData, SequenceSet train, SequenceSet test, ModelDocument document, string family, string rule, bool f64,
+        SgdOptions sgd, IReadOnlyList<CurvePoint> curve, double seconds, OnlineNetwork? network)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("task", taskData.Name);
+            w.WriteString("encoding", taskData.Encoding);
+            w.WriteString("model", document.Name);
+            w.WriteString("family", family);
+            w.WriteString("rule", rule);
+            w.WriteString("precision", f64 ? "f64" : "q");
+            w.WriteString("optimizer", s.Optimizer);
+            w.WriteNumber("learning_rate", sgd.LearningRate);
+            if (sgd.Kind == OptimizerKind.Adam)
+            {
+                w.WriteNumber("beta1", sgd.Beta1);
+                w.WriteNumber("beta2", sgd.Beta2);
+                w.WriteNumber("epsilon", sgd.Epsilon);
+                w.WriteNumber("weight_decay", sgd.WeightDecay);
+            }
+
+            w.WriteString("schedule", s.Schedule);
+            w.WriteNumber("warmup", s.Warmup);
+            w.WriteNumber("epochs", s.Epochs);
+            w.WriteNumber("seed", s.Seed);
+            w.WriteNumber("train_samples", train.Count);
+            w.WriteNumber("test_samples", test.Count);
+            w.WriteString("backend", Backends.Name(Backends.Current.Backend));
+            Number(w, "test_accuracy", curve[^1].TestAccuracy);
+            w.WriteNumber("seconds", Math.Round(seconds, 3));
+            w.WriteStartArray("curve");
+            foreach (var p in curve)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("epoch", p.Epoch);
+                w.WriteNumber("samples", p.Samples);
+                Number(w, "train_loss", p.TrainLoss);
+                // Predicted at each training sequence's end, after that sequence's own online updates: optimistic.
+                Number(w, "online_train_accuracy", p.TrainAccuracy);
+                Number(w, "test_accuracy", p.TestAccuracy);
+                w.WriteNumber("seconds", Math.Round(p.Seconds, 3));
+                w.WriteNumber("samples_per_second", Math.Round(p.SamplesPerSecond, 1));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            if (network is not null)
+            {
+                var health = network.Health();
+                w.WriteStartObject("health");
+                w.WriteNumber("steps", health.Steps);
+                w.WriteNumber("updates", health.Updates);
+                w.WriteStartObject("saturations");
+                foreach (var (tensor, events) in network.Arena.SaturationReport().Where(e => e.Events > 0))
+                {
+                    w.WriteNumber(tensor, events);
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber(name, Math.Round(value, 6));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    /// <summary>One status line on standard error, redrawn in place on a terminal and every 10 % otherwise.</summary>
+    private sealed class ProgressBar
+    {
+        private readonly bool _terminal = !Console.IsErrorRedirected;
+        private readonly Stopwatch _throttle = Stopwatch.StartNew();
+        private int _lastDecile = -1;
+        private bool _drawn;
+
+        public void Show(TrainProgress p)
+        {
+            int decile = p.Sample * 10 / p.Samples;
+            bool end = p.Sample == p.Samples;
+            if (_terminal ? !end && _throttle.ElapsedMilliseconds < 200 : decile == _lastDecile && !end)
+            {
+                return;
+            }
+
+            _throttle.Restart();
+            _lastDecile = decile;
+            const int width = 24;
+            int filled = p.Sample * width / p.Samples;
+            string line = string.Create(Inv,
+                $"epoch {p.Epoch}/{p.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {p.Sample}/{p.Samples}  " +
+                $"{p.SamplesPerSecond:F1} samples/s  loss {p.RunningLoss:F4}  online acc {p.RunningAccuracy:P1}  ETA {Format(p.Remaining)}");
+            if (_terminal)
+            {
+                Console.Error.Write($"\r{line}\u001b[K");
+                _drawn = true;
+            }
+            else
+            {
+                Console.Error.WriteLine(line);
+            }
+        }
+
+        public void Finish()
+        {
+            if (_drawn)
+            {
+                Console.Error.WriteLine();
+            }
+        }
+
+        private static string Format(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", Inv) : t.ToString(@"m\:ss", Inv);
+    }
+}
