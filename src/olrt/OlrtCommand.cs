@@ -73,6 +73,7 @@ internal static partial class OlrtCommand
         root.Subcommands.Add(CheckpointCommands.Inspect());
         root.Subcommands.Add(CheckpointCommands.Export());
         root.Subcommands.Add(CheckpointCommands.Import(backend));
+        root.Subcommands.Add(Runs.RunCommand.Create(backend));
         return root;
     }
 
