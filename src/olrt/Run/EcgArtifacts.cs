@@ -12,6 +12,11 @@ internal static class EcgArtifacts
 {
     public const int CountsPerMv = 200;
 
+    /// <summary>Baseline wander: amplitude in mV and frequency in Hz (respiration).</summary>
+    public const double WanderMv = 1.5;
+
+    public const double WanderHz = 0.3;
+
     /// <summary>The segments for a recording of <paramref name="frames"/> samples at <paramref name="rateHz"/> (the second half only).</summary>
     public static IReadOnlyList<ArtifactSegment> Segments(int frames, int rateHz)
     {
@@ -48,8 +53,8 @@ internal static class EcgArtifacts
                 int t = i - segment.Start;
                 double add = segment.Kind switch
                 {
-                    // 1.5 mV sway at 0.7 Hz (respiration and movement), eased in over the first half second.
-                    "baseline wander" => 1.5 * CountsPerMv * Sine(2 * Math.PI * 0.7 * t / rateHz) * Math.Min(1.0, t / (0.5 * rateHz)),
+                    // 1.5 mV sway at 0.3 Hz (respiration), eased in over the first half second.
+                    "baseline wander" => WanderMv * CountsPerMv * Sine(2 * Math.PI * WanderHz * t / rateHz) * Math.Min(1.0, t / (0.5 * rateHz)),
                     // An electrode losing and regaining contact: a 2 mV step every 2/3 s, alternating sign, decaying with 0.1 s.
                     "electrode pop" => Pop(ref pop, t, popEvery, rateHz),
                     // EMG: broadband noise, 0.08 mV RMS (sum of four uniforms).

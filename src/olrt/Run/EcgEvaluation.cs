@@ -26,8 +26,9 @@ internal static class EcgEvaluation
         double Auc,
         int PositiveWindows,
         int NegativeWindows,
-        IReadOnlyList<(string Kind, double MeanScore)> PerKind,
-        double CleanMeanScore)
+        IReadOnlyList<(string Kind, double MeanScore, double Auc)> PerKind,
+        double CleanMeanScore,
+        double PredictionOnlyAuc)
     {
         public bool RatioMet => Ratio <= TargetRatio;
 
@@ -46,6 +47,7 @@ internal static class EcgEvaluation
         var prev = new double[n];
         var pred = new double[n];
         var score = new double[n];
+        var predictionScore = new double[n];
         var clean = new bool[n];
         int margin = rateHz;
         for (int k = 0; k < n; k++)
@@ -56,6 +58,7 @@ internal static class EcgEvaluation
             prev[k] = Math.ScaleB(trace.Previous[i], -inputFrac);
             pred[k] = Math.ScaleB(trace.Prediction[i], -outputFrac);
             score[k] = Math.ScaleB(trace.Score[i], -SurpriseScore.ScoreFrac);
+            predictionScore[k] = Math.ScaleB(trace.PredictionScore[i], -SurpriseScore.ScoreFrac);
             clean[k] = !EcgArtifacts.Inside(artifacts, index[k], margin) && k >= ArOrder;
         }
 
@@ -80,15 +83,18 @@ internal static class EcgEvaluation
         int window = Math.Max(1, (int)(rateHz * WindowSeconds));
         var positives = new List<double>();
         var negatives = new List<double>();
-        var perKind = artifacts.Select(a => a.Kind).Distinct().ToDictionary(k => k, _ => (Sum: 0.0, Count: 0));
+        var positivesP = new List<double>();
+        var negativesP = new List<double>();
+        var perKind = artifacts.Select(a => a.Kind).Distinct().ToDictionary(k => k, _ => new List<double>());
         for (int w = 0; w + window <= n; w += window)
         {
-            double mean = 0;
+            double mean = 0, meanP = 0;
             bool allInside = true, anyNear = false;
             string? kind = null;
             for (int k = w; k < w + window; k++)
             {
                 mean += score[k];
+                meanP += predictionScore[k];
                 var segment = artifacts.FirstOrDefault(a => index[k] >= a.Start && index[k] < a.End);
                 allInside &= segment is not null;
                 kind ??= segment?.Kind;
@@ -99,19 +105,20 @@ internal static class EcgEvaluation
             if (allInside)
             {
                 positives.Add(mean);
-                var (sum, count) = perKind[kind!];
-                perKind[kind!] = (sum + mean, count + 1);
+                positivesP.Add(meanP / window);
+                perKind[kind!].Add(mean);
             }
             else if (!anyNear)
             {
                 negatives.Add(mean);
+                negativesP.Add(meanP / window);
             }
         }
 
         double auc = Auc(positives, negatives);
-        var kinds = perKind.Select(p => (p.Key, p.Value.Count == 0 ? 0 : p.Value.Sum / p.Value.Count)).ToArray();
+        var kinds = perKind.Select(p => (p.Key, p.Value.Count == 0 ? 0 : p.Value.Sum() / p.Value.Count, Auc(p.Value, negatives))).ToArray();
         return new Result(n, cleanSteps, net, naive, ar, net / naive, auc, positives.Count, negatives.Count, kinds,
-            negatives.Count == 0 ? 0 : negatives.Sum() / negatives.Count);
+            negatives.Count == 0 ? 0 : negatives.Sum() / negatives.Count, Auc(positivesP, negativesP));
     }
 
     public static string Format(Result r)
@@ -123,12 +130,13 @@ internal static class EcgEvaluation
         text.Append(inv, $"error vs naive:     {r.Ratio:0.0000} (network / naive; target <= {TargetRatio}: {(r.RatioMet ? "met" : "NOT met")}); AR({ArOrder}) / naive {r.ArMse / r.NaiveMse:0.0000}\n");
         text.Append(inv, $"anomaly ROC AUC:    {r.Auc:0.0000} over {r.PositiveWindows} artefact and {r.NegativeWindows} clean windows of {WindowSeconds} s (target >= {TargetAuc}: {(r.AucMet ? "met" : "NOT met")})\n");
         text.Append(inv, $"mean window score:  clean {r.CleanMeanScore:0.00}");
-        foreach (var (kind, mean) in r.PerKind)
+        foreach (var (kind, mean, auc) in r.PerKind)
         {
-            text.Append(inv, $", {kind} {mean:0.00}");
+            text.Append(inv, $"; {kind} {mean:0.00} (AUC {auc:0.000})");
         }
 
         text.Append('\n');
+        text.Append(inv, $"score terms:        prediction-error term alone: ROC AUC {r.PredictionOnlyAuc:0.0000} (the baseline term catches the wander a good predictor follows)\n");
         return text.ToString();
     }
 

@@ -91,7 +91,10 @@ internal sealed record AnomalyConfig
     public int SlowShift { get; init; } = 12;
 
     /// <summary>The fast average (the surprise) has a time constant of 2^FastShift steps.</summary>
-    public int FastShift { get; init; } = 5;
+    public int FastShift { get; init; } = 7;
+
+    /// <summary>The baseline term averages the input over 2^LevelShift steps (about a heartbeat at 360 Hz for 8).</summary>
+    public int LevelShift { get; init; } = 8;
 
     /// <summary>No events in the first steps while the averages settle; -1: 2^SlowShift.</summary>
     public long WarmupSteps { get; init; } = -1;
@@ -462,10 +465,16 @@ internal sealed record RunConfig
         {
             Threshold = o.Number("threshold", 8, 0.01, 1e6, "must be in [0.01, 1e6] (1 = the usual surprise)"),
             SlowShift = o.Int("slow_shift", 12, 4, 24),
-            FastShift = o.Int("fast_shift", 5, 0, 16),
+            FastShift = o.Int("fast_shift", 7, 0, 16),
+            LevelShift = o.Int("level_shift", 8, 0, 16),
             WarmupSteps = o.Whole("warmup_steps", -1, -1, long.MaxValue),
             GpioPin = o.Int("gpio_pin", -1, 0, 1023),
         };
+        if (config.LevelShift >= config.SlowShift)
+        {
+            throw RunConfigException.Field("anomaly.level_shift", config.LevelShift.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be below anomaly.slow_shift ({config.SlowShift})");
+        }
+
         if (config.FastShift >= config.SlowShift)
         {
             throw RunConfigException.Field("anomaly.fast_shift", config.FastShift.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be below anomaly.slow_shift ({config.SlowShift})");

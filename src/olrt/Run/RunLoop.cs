@@ -17,6 +17,7 @@ internal sealed class RunTrace
         Target = new short[capacity];
         Prediction = new int[capacity];
         Score = new int[capacity];
+        PredictionScore = new int[capacity];
     }
 
     public int Capacity => Frame.Length;
@@ -39,8 +40,12 @@ internal sealed class RunTrace
     /// <summary>The surprise score after the step, Q8.</summary>
     public int[] Score { get; }
 
-    public void Add(short frame, short previous, short target, int prediction, int score)
+    /// <summary>The prediction-error term of the score alone, Q8.</summary>
+    public int[] PredictionScore { get; }
+
+    public void Add(short frame, short previous, short target, int prediction, int score, int predictionScore)
     {
+        PredictionScore[(int)(Count % Capacity)] = predictionScore;
         int i = (int)(Count % Capacity);
         Frame[i] = frame;
         Previous[i] = previous;
@@ -181,7 +186,7 @@ internal sealed class RunLoop
         _target = new int[_net.Outputs];
         _targetShift = _net.TargetFormat.FracBits - _encoder.OutputFormat.FracBits;
         _errorShift = Math.Max(0, _net.OutputFormat.FracBits - 12);
-        _surprise = new SurpriseScore(anomaly.SlowShift, anomaly.FastShift);
+        _surprise = new SurpriseScore(anomaly.SlowShift, anomaly.FastShift, anomaly.LevelShift);
         _thresholdQ8 = (int)Math.Min(int.MaxValue, Math.Round(anomaly.Threshold * (1 << SurpriseScore.ScoreFrac)));
         _warmup = anomaly.WarmupSteps >= 0 ? anomaly.WarmupSteps : 1L << anomaly.SlowShift;
         _periodTicks = Stopwatch.Frequency / _source.SampleRateHz;
@@ -297,18 +302,20 @@ internal sealed class RunLoop
 
         ReadOnlySpan<int> output = _net.Output;
         long squared = 0;
+        int level = 0;
         for (int i = 0; i < outputs; i++)
         {
             long e = ((long)output[i] - _target[i]) >> _errorShift;
             squared += e * e;
+            level += _input[i];
         }
 
-        int score = _surprise.Update(squared);
+        int score = _surprise.Update(squared, level);
         c.Score = score;
         c.MaxScoreSinceStatus = Math.Max(c.MaxScoreSinceStatus, score);
         c.Steps++;
         c.StepsThisRun++;
-        _trace?.Add(_frame[0], _previous[0], _input[0], output[0], score);
+        _trace?.Add(_frame[0], _previous[0], _input[0], output[0], score, _surprise.PredictionScore);
         _input.AsSpan().CopyTo(_previous);
         return UpdateAnomaly(score);
     }

@@ -38,7 +38,7 @@ internal static class RunSetup
           "source": { "type": "bundled-ecg", "gain": 16, "artifacts": true, "loops": 3, "real_time": false },
           "encoder": { "type": "direct", "gain": 10.24 },
           "learning": { "signal": "next-sample" },
-          "anomaly": { "threshold": 8, "slow_shift": 12, "fast_shift": 5 },
+          "anomaly": { "threshold": 8, "slow_shift": 12, "fast_shift": 7, "level_shift": 8 },
           "evaluate": true
         }
         """;
