@@ -169,7 +169,8 @@ internal sealed class ConfigObject
     {
         foreach (var property in _element.EnumerateObject())
         {
-            if (!_known.Contains(property.Name))
+            // Keys that start with '_' are comments.
+            if (!_known.Contains(property.Name) && !property.Name.StartsWith('_'))
             {
                 var known = _known.Order(StringComparer.Ordinal);
                 throw RunConfigException.Field(Name(property.Name), Show(property.Value),
