@@ -19,12 +19,13 @@ source "$REPO_ROOT/tools/lib/packages.sh"
 # Every test project runs on the host once per backend. Under qemu (about ten times slower) each runs at the CPUs
 # and backends listed here: the kernels at both CPUs and both backends, the fixed-point runtime with NEON and the
 # scalar specification at the default CPU, the float64 references once.
-TEST_PROJECTS=(tests/OnlineLearning.Numerics.Tests tests/OnlineLearning.Core.Tests tests/OnlineLearning.Reference.Tests tests/OnlineLearning.Sensors.Tests)
+TEST_PROJECTS=(tests/OnlineLearning.Numerics.Tests tests/OnlineLearning.Core.Tests tests/OnlineLearning.Reference.Tests tests/OnlineLearning.Sensors.Tests tests/OnlineLearning.Cli.Tests)
 declare -A ARM64_RUNS=(
   [OnlineLearning.Numerics.Tests]="max:neon max:scalar cortex-a72:neon cortex-a72:scalar"
   [OnlineLearning.Core.Tests]="max:neon max:scalar"
   [OnlineLearning.Reference.Tests]="max:neon"
   [OnlineLearning.Sensors.Tests]="max:neon"
+  [OnlineLearning.Cli.Tests]="max:neon"
 )
 # Tests in category Long (full-size accuracy and million-step runs) only run with OLRT_LONG=1; their reduced
 # forms always run. Tests in category Data read the real data sets from the cache (tools/data/fetch.sh): they run

@@ -332,7 +332,8 @@ internal sealed class RunLoop
             int label = _parts.Learning == LearningSignal.GpioLabels ? _parts.GpioLabels!.Read() : _labeled!.Label;
             c.LossSum += _net.StepLabel(_input, label);
             c.LossCount++;
-            int hit = _net.Predict() == label ? 1 : 0;
+            // The class of this step's output (Predict() may mean "of the sequence so far", and a stream has no sequences).
+            int hit = ArgMax(_net.Output) == label ? 1 : 0;
             c.Correct += hit;
             c.CorrectTotal += hit;
             c.Labeled++;
@@ -342,6 +343,20 @@ internal sealed class RunLoop
         c.Steps++;
         c.StepsThisRun++;
         return false;
+    }
+
+    private static int ArgMax(ReadOnlySpan<int> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
     }
 
     private bool UpdateAnomaly(int score)
