@@ -84,9 +84,21 @@ internal static class RunCommand
         }
 
         var config = configPath is null ? RunConfig.Parse("built-in default", RunSetup.DefaultConfig) : RunConfig.Load(configPath);
-        var model = RunSetup.Model(config);
-        var network = RunSetup.Network(config, model);
-        using var parts = RunSetup.Build(config, network, openHardware: !check);
+        ModelDocument model;
+        Core.Networks.IOnlineNetwork network;
+        RunParts parts;
+        try
+        {
+            model = RunSetup.Model(config);
+            network = RunSetup.Network(config, model);
+            parts = RunSetup.Build(config, network, openHardware: !check);
+        }
+        catch (RunConfigException e)
+        {
+            throw new RunConfigException($"{config.Name}: {e.Message}", e);
+        }
+
+        using var partsScope = parts;
         string backend = Backends.Name(Backends.Current.Backend);
         if (check)
         {
