@@ -16,7 +16,7 @@ Usage: tools/deploy.sh [--dry-run] [--overwrite-config] <board> <host>
 
 Builds olrt with tools/publish.sh <board>, copies the binary, boards/<board>/olrt.json
 and boards/<board>/olrt.service to <host> with scp, then on the host (via sudo):
-creates the system user "olrt" (group i2c) if missing, installs
+creates the system user "olrt" (groups i2c, gpio) if missing, installs
   /opt/olrt/olrt, /etc/olrt/olrt.json, /etc/systemd/system/olrt.service
 and runs systemctl daemon-reload, enable olrt, restart olrt.
 
@@ -95,11 +95,12 @@ src='$REMOTE_DIR'
 overwrite_config=$OVERWRITE_CONFIG
 
 getent group i2c >/dev/null || groupadd --system i2c
+getent group gpio >/dev/null || groupadd --system gpio
 if ! id -u olrt >/dev/null 2>&1; then
   useradd --system --user-group --no-create-home --home-dir /var/lib/olrt \\
     --shell /usr/sbin/nologin --comment 'olrt runtime' olrt
 fi
-usermod --append --groups i2c olrt
+usermod --append --groups i2c,gpio olrt
 
 install -d -m 0755 /opt/olrt /etc/olrt
 install -m 0755 "\$src/olrt" /opt/olrt/olrt

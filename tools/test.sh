@@ -19,12 +19,13 @@ source "$REPO_ROOT/tools/lib/packages.sh"
 # Every test project runs on the host once per backend. Under qemu (about ten times slower) each runs at the CPUs
 # and backends listed here: the kernels at both CPUs and both backends, the fixed-point runtime with NEON and the
 # scalar specification at the default CPU, the float64 references once.
-TEST_PROJECTS=(tests/OnlineLearning.Numerics.Tests tests/OnlineLearning.Core.Tests tests/OnlineLearning.Reference.Tests tests/OnlineLearning.Sensors.Tests)
+TEST_PROJECTS=(tests/OnlineLearning.Numerics.Tests tests/OnlineLearning.Core.Tests tests/OnlineLearning.Reference.Tests tests/OnlineLearning.Sensors.Tests tests/OnlineLearning.Cli.Tests)
 declare -A ARM64_RUNS=(
   [OnlineLearning.Numerics.Tests]="max:neon max:scalar cortex-a72:neon cortex-a72:scalar"
   [OnlineLearning.Core.Tests]="max:neon max:scalar"
   [OnlineLearning.Reference.Tests]="max:neon"
   [OnlineLearning.Sensors.Tests]="max:neon"
+  [OnlineLearning.Cli.Tests]="max:neon"
 )
 # Tests in category Long (full-size accuracy and million-step runs) only run with OLRT_LONG=1; their reduced
 # forms always run. Tests in category Data read the real data sets from the cache (tools/data/fetch.sh): they run
@@ -178,8 +179,6 @@ grads_checks() {
   expect_olrt_error "copy-task --seed abc" 2 "Cannot parse argument 'abc' for option '--seed'." copy-task --seed abc
 }
 
-# olrt soak (long online runs with checkpoints), end to end through a NativeAOT binary: option errors, zero
-# allocations, plan mismatch, SIGTERM, SIGKILL at random instants (mostly during saves), disk full, read-only.
 # Checkpoint commands through the NativeAOT binary: import a model, inspect it, export it, and the exported model
 # plans to the same fingerprint and gives the same gradients; a damaged file gets a verdict and exit 1.
 checkpoint_checks() {
@@ -200,6 +199,8 @@ checkpoint_checks() {
     "$olrt export $dir/cut.ckpt --out $dir/x.json > $dir/x.txt 2>&1; [[ \$? -eq 1 ]] && [[ \$(wc -l < $dir/x.txt) -eq 1 ]] && ! grep -q Exception $dir/x.txt"
 }
 
+# olrt soak (long online runs with checkpoints), end to end through a NativeAOT binary: option errors, zero
+# allocations, plan mismatch, SIGTERM, SIGKILL at random instants (mostly during saves), disk full, read-only.
 soak_checks() {
   local olrt="$1" dir="$LOG_DIR/soak"
   rm -rf "$dir"
@@ -367,6 +368,89 @@ soak_read_only() {
   return $ok
 }
 
+# olrt run (docs/run.md) through a NativeAOT binary: the embedded default (bundled ECG through the simulated
+# ADS1115) meets its two targets and allocates nothing per frame; every shipped board config validates; a SIGTERM
+# mid-run checkpoints and a restart resumes with the step count continuing; bad recordings, configs and a missing
+# device each give one clear line and the documented exit code.
+run_checks() {
+  local olrt="$1" dir="$LOG_DIR/run"
+  rm -rf "$dir" && mkdir -p "$dir"
+  local t0=$SECONDS
+  "$olrt" run >"$dir/default.out" 2>"$dir/default.err"
+  local rc=$? took=$((SECONDS - t0))
+  check "olrt run (default ECG): exit 0 in under a minute (${took} s)" bash -c "[[ $rc -eq 0 && $took -lt 60 ]]"
+  check "olrt run (default ECG): prediction error <= 0.5 x naive ($(grep -oE 'error vs naive: +[0-9.]+' "$dir/default.out" | grep -oE '[0-9.]+$'))" \
+    grep -qE '^error vs naive: +0\.[0-4][0-9]* .*target <= 0.5: met' "$dir/default.out"
+  check "olrt run (default ECG): artefact ROC AUC >= 0.9 ($(grep -oE 'ROC AUC: +[0-9.]+' "$dir/default.out" | grep -oE '[0-9.]+$'))" \
+    grep -qE '^anomaly ROC AUC: +(0\.9|1\.0)[0-9]* .*target >= 0.9: met' "$dir/default.out"
+  check "olrt run (default ECG): zero bytes allocated per frame in the loop" grep -qE '^allocated in loop: +0 bytes over [1-9]' "$dir/default.out"
+  check "olrt run (default ECG): a status line on stderr" grep -qE '^olrt run: step [0-9]+ \| [0-9]+ steps/s \| loss' "$dir/default.err"
+
+  for config in boards/*/*.json; do
+    check "olrt run --check $config" bash -c "'$olrt' run --check --config '$config' >'$dir/check.txt' 2>&1 && grep -q ': valid: ' '$dir/check.txt'"
+  done
+
+  # Restart: real-time pacing (360 Hz) so the run is still going when SIGTERM arrives.
+  cat >"$dir/rt.json" <<JSON
+{ "source": { "type": "bundled-ecg", "real_time": true, "loops": 0 }, "encoder": { "type": "direct", "gain": 10.24 },
+  "checkpoint": { "path": "$dir/ckpt/ecg.ckpt", "every_steps": 300 } }
+JSON
+  mkdir -p "$dir/ckpt"
+  "$olrt" run --config "$dir/rt.json" --metrics "$dir/rt.jsonl" >"$dir/rt1.out" 2>"$dir/rt1.err" &
+  local pid=$!
+  sleep 4
+  kill -TERM "$pid"
+  wait "$pid"
+  rc=$?
+  local saved
+  saved=$(grep -oE '^checkpoint: +step [0-9]+ written' "$dir/rt1.out" | grep -oE '[0-9]+')
+  check "olrt run: SIGTERM stops the loop, exit 0, checkpoint written (step ${saved:-none})" \
+    bash -c "[[ $rc -eq 0 && -n '$saved' && '$saved' -gt 0 ]] && grep -q 'stopped on a signal' '$dir/rt1.out'"
+  check "olrt run --metrics: JSON lines with step and deadline_misses" \
+    bash -c "grep -qE '^\{\"t\":[0-9.]+,\"step\":[0-9]+,.*\"deadline_misses\":[0-9]+' '$dir/rt.jsonl'"
+  "$olrt" run --config "$dir/rt.json" --max-steps 100 >"$dir/rt2.out" 2>"$dir/rt2.err"
+  rc=$?
+  check "olrt run: restart resumes at step ${saved:-?} (notes printed) and counts on to $((${saved:-0} + 100))" \
+    bash -c "[[ $rc -eq 0 ]] && grep -q 'checkpoint: loaded .*step ${saved:-x}' '$dir/rt2.err' && grep -q 'resuming at step ${saved:-x}' '$dir/rt2.err' && grep -qE '^steps: +100 this run, $((${saved:-0} + 100)) in total' '$dir/rt2.out'"
+
+  # Bad recordings (exit 1, file and place named), bad configs (exit 2, field and value named), a missing device (exit 1).
+  printf 'OLRX\001\000\001\000' >"$dir/bad-header.olrc"
+  head -c 100 "$(ls src/OnlineLearning.Sensors/Recordings/mitbih-ecg.olrc)" >"$dir/truncated.olrc"
+  printf 'ecg\n1\n2\nabc\n' >"$dir/non-numeric.csv"
+  printf 'ecg\n1\nNaN\n3\n' >"$dir/nan.csv"
+  local f
+  for f in bad-header.olrc truncated.olrc non-numeric.csv nan.csv; do
+    printf '{ "source": { "type": "replay", "path": "%s", "sample_rate_hz": 360 } }\n' "$dir/$f" >"$dir/replay-$f.json"
+  done
+  expect_olrt_error "run: recording with a bad header" 1 "bad-header.olrc" run --config "$dir/replay-bad-header.olrc.json"
+  expect_olrt_error "run: truncated recording" 1 "truncated" run --config "$dir/replay-truncated.olrc.json"
+  expect_olrt_error "run: non-numeric recording" 1 "non-numeric.csv:4" run --config "$dir/replay-non-numeric.csv.json"
+  expect_olrt_error "run: NaN in a recording" 1 "nan.csv:3" run --config "$dir/replay-nan.csv.json"
+  printf '{ "source": { "type": "bundled-ecg" }, "learnig_rate": 0.1 }\n' >"$dir/unknown-key.json"
+  expect_olrt_error "run: unknown config key" 2 "learnig_rate: 0.1: unknown key" run --config "$dir/unknown-key.json"
+  printf '{ "source": { "type": "mpu6050", "sample_rate_hz": 300 }, "model": { "type": "lru", "inputs": 6, "outputs": 6, "layers": [ { "N": 4 } ] } }\n' >"$dir/rate.json"
+  expect_olrt_error "run: impossible MPU-6050 sample rate" 2 "source.sample_rate_hz: 300: the MPU-6050 runs at 1000 / (1 + divider) Hz" run --config "$dir/rate.json"
+  printf '{ "source": { "type": "ads1115", "sample_rate_hz": 2000 } }\n' >"$dir/rate2.json"
+  expect_olrt_error "run: impossible ADS1115 sample rate" 2 "source.sample_rate_hz: 2000:" run --config "$dir/rate2.json"
+  printf '{ "source": { "type": "mpu6050", "sample_rate_hz": 100 } }\n' >"$dir/mismatch.json"
+  expect_olrt_error "run: encoder output does not match the model input" 2 "into 6 inputs, but the model takes 1" run --config "$dir/mismatch.json"
+  printf '{ "source": { "type": "ads1115", "bus": 77, "sample_rate_hz": 250 } }\n' >"$dir/nodev.json"
+  expect_olrt_error "run: missing I2C device" 1 "/dev/i2c-77 is absent" run --config "$dir/nodev.json"
+  expect_olrt_error "run: missing config file" 1 "cannot read the config" run --config "$dir/absent.json"
+}
+
+# The default run under qemu-aarch64 gives the x64 summary bit for bit (standard output; timing is on stderr).
+run_checks_arm64() {
+  local arm_olrt="$1" dir="$LOG_DIR/run"
+  qemu-aarch64 -L "$QEMU_SYSROOT" "$arm_olrt" run >"$dir/default-arm64.out" 2>"$dir/default-arm64.err"
+  local rc=$?
+  check "olrt run (default ECG) arm64 under qemu: exit 0, summary identical to x64" \
+    bash -c "[[ $rc -eq 0 && -s '$dir/default.out' ]] && diff '$dir/default.out' '$dir/default-arm64.out'"
+  check "arm64 olrt carries no UnitsNet (no UnitsNet.dll published, no UnitsNet type names in the binary)" \
+    bash -c "! ls $(dirname "$arm_olrt") | grep -qi unitsnet && ! grep -qa 'UnitsNet' '$arm_olrt'"
+  check "arm64 olrt within 10 MB ($(stat -c %s "$arm_olrt") bytes)" bash -c "[[ $(stat -c %s "$arm_olrt") -le $((10 * 1024 * 1024)) ]]"
+}
+
 # olrt grads must fail with a non-zero exit, print the expected message, and show no stack trace.
 expect_error() {
   local label="$1" message="$2"; shift 2
@@ -450,6 +534,7 @@ if tools/publish.sh linux-x64 >"$LOG_DIR/publish-x64.log" 2>&1; then
   check "olrt bench --preset sensor --seconds 2: whole learn steps, scalar baseline, copy ceiling, 0 bytes allocated" bash -c \
     "artifacts/publish/linux-x64/olrt bench --preset sensor --seconds 2 > $LOG_DIR/bench-sensor.txt && grep -q 'over scalar' $LOG_DIR/bench-sensor.txt &&
      grep -q 'of Span.CopyTo' $LOG_DIR/bench-sensor.txt && grep -q '^allocated in timed loops: 0 bytes' $LOG_DIR/bench-sensor.txt"
+  run_checks artifacts/publish/linux-x64/olrt
 else
   tail -20 "$LOG_DIR/publish-x64.log"
   fail "publish NativeAOT linux-x64"
@@ -489,6 +574,7 @@ if tools/publish.sh linux-arm64 >"$LOG_DIR/publish-arm64.log" 2>&1; then
   for cpu in max cortex-a72; do
     run_counted "olrt selftest linux-arm64 NativeAOT qemu -cpu $cpu" qemu-aarch64 -cpu "$cpu" -L "$QEMU_SYSROOT" "$arm_olrt" selftest
   done
+  run_checks_arm64 "$arm_olrt"
 else
   tail -20 "$LOG_DIR/publish-arm64.log"
   fail "publish NativeAOT linux-arm64"

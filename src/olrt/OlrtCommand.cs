@@ -76,6 +76,7 @@ internal static partial class OlrtCommand
         root.Subcommands.Add(CheckpointCommands.Import(backend));
         root.Subcommands.Add(SoakCommand.Create(backend));
         root.Subcommands.Add(Bench.BenchCommand.Create(backend));
+        root.Subcommands.Add(Runs.RunCommand.Create(backend));
         return root;
     }
 
