@@ -112,12 +112,12 @@ public sealed partial class X86Kernels
         return Avx2.BlendVariable(r.AsByte(), min.AsByte(), Avx2.CompareGreaterThan(min, r).AsByte()).AsInt64();
     }
 
-    /// <summary>The low int32 of each int64 lane of lo then hi, in order.</summary>
+    /// <summary>The low int32 of each int64 lane of lo then hi, in order (VPERMD each, then VINSERTI128; integer-only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> PackLow(Vector256<long> lo, Vector256<long> hi)
     {
-        Vector256<float> evens = Avx.Shuffle(lo.AsSingle(), hi.AsSingle(), 0b10_00_10_00);   // lo0 lo1 hi0 hi1 | lo2 lo3 hi2 hi3
-        return Avx2.Permute4x64(evens.AsInt64(), 0b11_01_10_00).AsInt32();
+        Vector256<int> evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+        return Vector256.Create(Avx2.PermuteVar8x32(lo.AsInt32(), evens).GetLower(), Avx2.PermuteVar8x32(hi.AsInt32(), evens).GetLower());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
