@@ -176,14 +176,14 @@ internal sealed class QLruBlock
 
             _w2.AccumulateGradient(a, dq, ErrorFrac, y, ActFrac);
             AddBias(a, _b2, dq);
-            _w2.BackwardAccumulate(a, dq, ErrorFrac, dy, ErrorFrac);
+            _w2.BackwardAccumulate(_k, a, dq, ErrorFrac, dy, ErrorFrac);
         }
         else
         {
             _w2.AccumulateGradient(a, dz, ErrorFrac, g, GateFrac);
             AddBias(a, _b2, dz);
             dPre.Clear();
-            _w2.BackwardAccumulate(a, dz, ErrorFrac, dPre, ErrorFrac);
+            _w2.BackwardAccumulate(_k, a, dz, ErrorFrac, dPre, ErrorFrac);
             for (int k = 0; k < _h; k++)
             {
                 long slope = One - QMath.ShiftRightRound((long)g[k] * g[k], GateFrac);              // 1 − tanh² in Q15
@@ -193,7 +193,7 @@ internal sealed class QLruBlock
 
         _w1.AccumulateGradient(a, dPre, ErrorFrac, y, ActFrac);
         AddBias(a, _b1, dPre);
-        _w1.BackwardAccumulate(a, dPre, ErrorFrac, dy, ErrorFrac);
+        _w1.BackwardAccumulate(_k, a, dPre, ErrorFrac, dy, ErrorFrac);
     }
 
     /// <summary>Zeroes the step records (a new sequence).</summary>

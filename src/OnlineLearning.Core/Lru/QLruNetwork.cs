@@ -311,7 +311,7 @@ public sealed class QLruNetwork
         {
             _decoder.AccumulateGradient(a, dOut, ErrorFrac, a.Int16(_act[^1]), ActFrac);
             top.Clear();
-            _decoder.BackwardAccumulate(a, dOut, ErrorFrac, top, ErrorFrac);
+            _decoder.BackwardAccumulate(_k, a, dOut, ErrorFrac, top, ErrorFrac);
         }
 
         bool second = _truncated && _hasPrevious;
