@@ -10,7 +10,7 @@ SIZE_BUDGET_BYTES="${OLRT_SIZE_BUDGET_BYTES:-$((10 * 1024 * 1024))}"
 DEFAULT_ARM64_BOARD=rpi4
 # Instruction set of the default linux-x64 build: x86-64-v3 (AVX2, BMI1/2, FMA, LZCNT, MOVBE), every x86-64
 # CPU since Haswell (2013) and Zen 1. linux-x64-portable leaves it unset (the x86-64-v1 baseline) for older CPUs.
-X64_INSTRUCTION_SET=x86-x64-v3
+X64_INSTRUCTION_SET=x86-64-v3
 # Valid targets (runtime identifiers and host profiles).
 RIDS=(linux-x64 linux-x64-portable linux-arm64)
 BOARDS=(rpi3 rpi4 rpi5 rpi-zero2w)
