@@ -96,6 +96,11 @@ public class KernelBenchmarks
     private int[] gradRe = [];
     private int[] gradIm = [];
 
+    // Backward operands: int32 errors per row, int64 column sums.
+    private int[] rowErrors = [];
+    private int[] rowErrorsNeg = [];
+    private long[] columnSums = [];
+
     // Optimiser operands: Rows x Size gradients, velocities, masters and int16 values.
     private int[] sgdGrad = [];
     private int[] sgdVelocity = [];
@@ -183,6 +188,10 @@ public class KernelBenchmarks
         eIm = FillInt(rng, m, 1 << 20);
         gradRe = new int[m];
         gradIm = new int[m];
+
+        rowErrors = FillInt(rng, Rows, 1 << 24);
+        rowErrorsNeg = Array.ConvertAll(rowErrors, v => -v);
+        columnSums = new long[n];
 
         sgdGrad = FillInt(rng, m, 1 << 20);
         sgdVelocity = FillInt(rng, m, 1 << 20);
@@ -278,6 +287,27 @@ public class KernelBenchmarks
     {
         kernels.ComplexTraceUpdateAccumulate(eRe, eIm, Rows, Size, rowLambdaRe, rowLambdaIm, LambdaShift, rowScale, xCols, 16, rowG, rowG, 20, gradRe, gradIm);
         kernels.ComplexTraceUpdateAccumulate(eRe, eIm, Rows, Size, rowLambdaRe, rowLambdaIm, LambdaShift, rowScale, xCols, 16, rowGNeg, rowGNeg, 20, gradRe, gradIm);
+    }
+
+    /// <summary>Wᵀ δ for a Rows x Size int16 matrix and int32 errors, into int64 sums (they only grow; int64 does not wrap in a run).</summary>
+    [Benchmark]
+    [BenchmarkCategory(MatrixCategory)]
+    public void TransposedMatVecAccumulate() => kernels.TransposedMatVecAccumulate(w, Rows, Size, rowErrors, columnSums);
+
+    [Benchmark(OperationsPerInvoke = 2)]
+    [BenchmarkCategory(MatrixCategory)]
+    public void OuterProductAccumulate()
+    {
+        kernels.OuterProductAccumulate(rowErrors, xCols, 15, gradRe);
+        kernels.OuterProductAccumulate(rowErrorsNeg, xCols, 15, gradRe);
+    }
+
+    [Benchmark(OperationsPerInvoke = 2)]
+    [BenchmarkCategory(MatrixCategory)]
+    public void ConjugateOuterAccumulate()
+    {
+        kernels.ConjugateOuterAccumulate(rowG, default, stateRe, stateIm, 24, gradRe, gradIm);
+        kernels.ConjugateOuterAccumulate(rowGNeg, default, stateRe, stateIm, 24, gradRe, gradIm);
     }
 
     /// <summary>

@@ -309,7 +309,7 @@ public sealed class QLruNetwork
         }
         else
         {
-            _decoder.AccumulateGradient(a, dOut, ErrorFrac, a.Int16(_act[^1]), ActFrac);
+            _decoder.AccumulateGradient(_k, a, dOut, ErrorFrac, a.Int16(_act[^1]), ActFrac);
             top.Clear();
             _decoder.BackwardAccumulate(_k, a, dOut, ErrorFrac, top, ErrorFrac);
         }
@@ -337,7 +337,7 @@ public sealed class QLruNetwork
         if (_encoder is not null)
         {
             int slot = previous ? (_inputSlot + _inputs.Length - 1) % _inputs.Length : _inputSlot;
-            _encoder.AccumulateGradient(a, a.Int32(_err[0]), ErrorFrac, a.Int16(_inputs[slot]), ActFrac);
+            _encoder.AccumulateGradient(_k, a, a.Int32(_err[0]), ErrorFrac, a.Int16(_inputs[slot]), ActFrac);
         }
     }
 

@@ -100,26 +100,12 @@ public sealed class QDense
     }
 
     /// <summary>dE/dW += δ ⊗ x for int32 errors, each product rounded once into the gradient format (saturating).</summary>
-    public void AccumulateGradient(Arena arena, ReadOnlySpan<int> delta, int deltaFrac, ReadOnlySpan<short> x, int xFrac)
+    public void AccumulateGradient(QKernels kernels, Arena arena, ReadOnlySpan<int> delta, int deltaFrac, ReadOnlySpan<short> x, int xFrac)
     {
+        ArgumentNullException.ThrowIfNull(kernels);
         ArgumentNullException.ThrowIfNull(arena);
         Shapes.SameLength(delta.Length, Outputs);
         Shapes.SameLength(x.Length, Inputs);
-        Span<int> g = arena.Int32(Weights.Gradient);
-        int shift = deltaFrac + xFrac - Weights.Formats.GradientFracBits;
-        for (int i = 0; i < Outputs; i++)
-        {
-            long d = delta[i];
-            if (d == 0)
-            {
-                continue;
-            }
-
-            Span<int> row = g.Slice(i * Inputs, Inputs);
-            for (int j = 0; j < Inputs; j++)
-            {
-                row[j] = QMath.SaturateToInt32(row[j] + QMath.ShiftRightRound(d * x[j], shift));
-            }
-        }
+        kernels.OuterProductAccumulate(delta, x, deltaFrac + xFrac - Weights.Formats.GradientFracBits, arena.Int32(Weights.Gradient));
     }
 }

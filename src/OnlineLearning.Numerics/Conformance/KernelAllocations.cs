@@ -53,6 +53,7 @@ public static class KernelAllocations
             b.G, b.G2, Buffers.Rows, b.N, b.RowsI, b.RowsI, 30, b.RowsI, b.X, 12, b.RowsI, b.RowsI, 20, b.G3, b.G4)),
         ("TransposedMatVecAccumulate", static (k, b) => k.TransposedMatVecAccumulate(b.M, Buffers.Rows, b.N, b.RowsI, b.Wide)),
         ("ConjugateOuterAccumulate", static (k, b) => b.Sink += k.ConjugateOuterAccumulate(b.RowsI, b.RowsI, b.I, b.J, 20, b.G, b.G2)),
+        ("OuterProductAccumulate", static (k, b) => k.OuterProductAccumulate(b.RowsI, b.X, 15, b.G)),
         ("SgdUpdate(int16)", static (k, b) => b.Sink += k.SgdUpdate(b.IDst, b.K, 16384, b.J, 1 << 28, 24, b.Dst, 12, b.Lanes).ValueSaturations),
         ("SgdUpdate(int32)", static (k, b) => b.Sink += k.SgdUpdate(b.IDst, default, 0, b.J, 1 << 28, 24, b.IDst2, 0, b.Lanes).ValueSaturations),
     ];

@@ -24,6 +24,18 @@ public static partial class KernelConformance
         return Compare<long>(expected, actual.Span);
     }
 
+    private static string? OuterProduct(QKernels s, QKernels c, TestVectors r, int n, InputPattern p, int o)
+    {
+        int rows = 1 + (n % 4), shift = (n * 3) % 63;
+        int[] u = r.Ints(rows, p), g0 = r.Ints(rows * n, p);
+        short[] v = r.Shorts(n, p);
+        int[] expected = (int[])g0.Clone();
+        Memory<int> actual = TestVectors.Unaligned(g0, o);
+        s.OuterProductAccumulate(u, v, shift, expected);
+        c.OuterProductAccumulate(u, TestVectors.Unaligned(v, (o + 1) % 4).Span, shift, actual.Span);
+        return Compare<int>(expected, actual.Span);
+    }
+
     private static string? ConjugateOuter(QKernels s, QKernels c, TestVectors r, int n, InputPattern p, int o)
     {
         int rows = 1 + (n % 3), shift = 1 + ((n * 5) % 62);

@@ -50,6 +50,7 @@ public static partial class KernelConformance
         new("ComplexTraceUpdateAccumulate", ComplexTraceAccumulate),
         new("TransposedMatVecAccumulate", TransposedMatVec),
         new("ConjugateOuterAccumulate", ConjugateOuter),
+        new("OuterProductAccumulate", OuterProduct),
         new("SgdUpdate(int16)", (s, c, r, n, p, o) => SgdUpdate(s, c, r, n, p, o, wide: false)),
         new("SgdUpdate(int32)", (s, c, r, n, p, o) => SgdUpdate(s, c, r, n, p, o, wide: true)),
     ];

@@ -37,4 +37,26 @@ public sealed partial class NeonKernels
 
         Scalar.TransposedMatVecAccumulate(w, rows, cols, j, x, acc[j..]);
     }
+
+    /// <summary>Eight columns at a time: SXTL/SXTL2, SMULL/SMULL2 by u, SRSHL by −shift, SADDW with g, SQXTN/SQXTN2.</summary>
+    protected override void OuterProductRowCore(int u, ReadOnlySpan<short> v, int shift, Span<int> g)
+    {
+        Vector128<int> vu = Vector128.Create(u);
+        Vector128<long> count = Vector128.Create(-(long)shift);
+        int j = 0;
+        for (; j <= g.Length - 8; j += 8)
+        {
+            Vector128<short> vj = Load128(v, j);
+            Vector128<int> lo = AdvSimd.SignExtendWideningLower(vj.GetLower()), hi = AdvSimd.SignExtendWideningUpper(vj);
+            Vector128<int> g0 = Load128(g, j), g1 = Load128(g, j + 4);
+            Vector128<long> s0 = AdvSimd.AddWideningLower(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningLower(lo.GetLower(), vu.GetLower()), count), g0.GetLower());
+            Vector128<long> s1 = AdvSimd.AddWideningUpper(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(lo, vu), count), g0);
+            Vector128<long> s2 = AdvSimd.AddWideningLower(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningLower(hi.GetLower(), vu.GetLower()), count), g1.GetLower());
+            Vector128<long> s3 = AdvSimd.AddWideningUpper(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(hi, vu), count), g1);
+            Store128(AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(s0), s1), g, j);
+            Store128(AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(s2), s3), g, j + 4);
+        }
+
+        Scalar.OuterProductRow(u, v[j..], shift, g[j..]);
+    }
 }

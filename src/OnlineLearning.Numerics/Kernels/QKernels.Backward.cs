@@ -47,5 +47,26 @@ public abstract partial class QKernels
         return saturated;
     }
 
+    /// <summary>
+    /// Outer-product gradient accumulation with int32 errors: g[i, j] = sat32(g[i, j] + round(u[i] · v[j] / 2^shift))
+    /// over a u.Length x v.Length row-major matrix. Each product is exact in int64 and rounded on its own
+    /// (ties toward +infinity); rows with u[i] = 0 are left as they are, which is what the formula gives.
+    /// </summary>
+    public void OuterProductAccumulate(ReadOnlySpan<int> u, ReadOnlySpan<short> v, int shift, Span<int> g)
+    {
+        Check.Matrix(g.Length, u.Length, v.Length);
+        Check.Shift(shift, 0, 62);
+        for (int i = 0; i < u.Length; i++)
+        {
+            if (u[i] != 0)
+            {
+                OuterProductRowCore(u[i], v, shift, g.Slice(i * v.Length, v.Length));
+            }
+        }
+    }
+
+    /// <summary>g[j] = sat32(g[j] + round(u · v[j] / 2^shift)).</summary>
+    protected abstract void OuterProductRowCore(int u, ReadOnlySpan<short> v, int shift, Span<int> g);
+
     protected abstract void TransposedMatVecAccumulateCore(ReadOnlySpan<short> w, int rows, int cols, ReadOnlySpan<int> x, Span<long> acc);
 }

@@ -51,4 +51,24 @@ public sealed partial class X86Kernels
 
         Scalar.TransposedMatVecAccumulate(w, rows, cols, j, x, acc[j..]);
     }
+
+    /// <summary>Eight columns at a time: VPMULDQ of the sign-extended v by u, the biased rounding shift of the complex kernels, a VPCMPGTQ clamp.</summary>
+    protected override void OuterProductRowCore(int u, ReadOnlySpan<short> v, int shift, Span<int> g)
+    {
+        int j = 0;
+        if (Avx2.IsSupported)
+        {
+            var r = new BiasedRound(shift);
+            Vector256<int> vu = Vector256.Create(u);
+            int ignored = 0;
+            for (; j <= g.Length - 8; j += 8)
+            {
+                Vector256<long> lo = Widen4(g, j) + r.Shift(Mul(vu, Widen4(v, j))) - r.Bias;
+                Vector256<long> hi = Widen4(g, j + 4) + r.Shift(Mul(vu, Widen4(v, j + 4))) - r.Bias;
+                Store256(Clamp32(lo, hi, ref ignored), g, j);
+            }
+        }
+
+        Scalar.OuterProductRow(u, v[j..], shift, g[j..]);
+    }
 }

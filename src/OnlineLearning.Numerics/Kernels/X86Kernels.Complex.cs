@@ -152,16 +152,18 @@ public sealed partial class X86Kernels
 
     /// <summary>
     /// The specification's rounding shift by s (0 to 62) of an int64 product with |p| ≤ 2^62, on int64 lanes
-    /// without an arithmetic shift: <see cref="Shift"/> returns R(p) + <see cref="Bias"/>.
+    /// without an arithmetic shift: <see cref="Shift"/> returns R(p) + <see cref="Bias"/> (or floor(p / 2^s) + Bias).
     /// </summary>
     private readonly struct BiasedRound
     {
         private readonly Vector256<long> _offset;
         private readonly Vector128<long> _count;
 
-        public BiasedRound(int shift)
+        /// <param name="shift">The shift s.</param>
+        /// <param name="floor">True for floor(p / 2^s) (no rounding half added) instead of the rounding shift.</param>
+        public BiasedRound(int shift, bool floor = false)
         {
-            _offset = Vector256.Create(long.MinValue + (shift == 0 ? 0 : 1L << (shift - 1)));
+            _offset = Vector256.Create(long.MinValue + (shift == 0 || floor ? 0 : 1L << (shift - 1)));
             _count = Vector128.CreateScalar((long)shift);
             Bias = Vector256.Create(unchecked((long)(1UL << (63 - shift))));
         }

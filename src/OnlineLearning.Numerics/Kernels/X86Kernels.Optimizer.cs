@@ -13,8 +13,8 @@ namespace OnlineLearning.Numerics.Kernels;
 /// <remarks>
 /// Momentum splits v = vh·2^16 + vl so both products fit int32 (VPMULLD), as the portable body does.
 /// The descent needs int64: VPMULDQ multiplies the sign-extended steps by lr exactly (lr must fit int32),
-/// the arithmetic int64 shift AVX2 lacks is a logical shift with the sign bits ORed back in, and the
-/// int32 saturation is a VPCMPGTQ clamp before the lanes are packed.
+/// the arithmetic int64 shift AVX2 lacks is the biased logical shift of the complex kernels
+/// (<c>BiasedRound</c>, here as a floor), and the int32 saturation is their VPCMPGTQ clamp.
 /// </remarks>
 public sealed partial class X86Kernels
 {
@@ -30,11 +30,12 @@ public sealed partial class X86Kernels
         Vector256<uint> l0 = Load256(lanes, 0), l1 = Load256(lanes, 8);
         Vector256<int> extremes = Vector256<int>.Zero, saturations = Vector256<int>.Zero;
         bool momentum = !a.Velocity.IsEmpty, wide = values16.IsEmpty;
+        var floor = new BiasedRound(a.RoundingShift, floor: true);
         int i = 0;
         for (; i <= g.Length - 16; i += 16)
         {
-            Vector256<int> r0 = Element8(a, momentum, i, ref l0, ref extremes);
-            Vector256<int> r1 = Element8(a, momentum, i + 8, ref l1, ref extremes);
+            Vector256<int> r0 = Element8(a, momentum, floor, i, ref l0, ref extremes);
+            Vector256<int> r1 = Element8(a, momentum, floor, i + 8, ref l1, ref extremes);
             if (wide)
             {
                 Store256(r0, values32, i);
@@ -59,7 +60,7 @@ public sealed partial class X86Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Element8(in SgdArgs a, bool momentum, int i, ref Vector256<uint> lane, ref Vector256<int> extremes)
+    private static Vector256<int> Element8(in SgdArgs a, bool momentum, in BiasedRound floor, int i, ref Vector256<uint> lane, ref Vector256<int> extremes)
     {
         Vector256<int> g = Load256(a.Gradient, i);
         extremes += Avx2.CompareEqual(g, Vector256.Create(int.MaxValue)) | Avx2.CompareEqual(g, Vector256.Create(int.MinValue));
@@ -76,9 +77,11 @@ public sealed partial class X86Kernels
         lane ^= Avx2.ShiftLeftLogical(lane, 5);
         Vector256<int> offset = Avx2.ShiftRightLogical(lane, Vector128.CreateScalar((uint)(32 - a.RoundingShift))).AsInt32();
         Vector256<int> master = Load256(a.Master, i);
-        Vector256<int> m = PackLow(
-            Descend(master.GetLower(), step.GetLower(), a.LearningRateQ, offset.GetLower(), a.RoundingShift),
-            Descend(master.GetUpper(), step.GetUpper(), a.LearningRateQ, offset.GetUpper(), a.RoundingShift));
+        int ignored = 0;
+        Vector256<int> m = Clamp32(
+            Descend(master.GetLower(), step.GetLower(), a.LearningRateQ, offset.GetLower(), floor),
+            Descend(master.GetUpper(), step.GetUpper(), a.LearningRateQ, offset.GetUpper(), floor),
+            ref ignored);
         Store256(m, a.Master, i);
         return ShiftRightRound(m, a.ValueShift);
     }
@@ -97,19 +100,13 @@ public sealed partial class X86Kernels
         return Avx2.BlendVariable(sum.AsByte(), saturated.AsByte(), overflow.AsByte()).AsInt32();
     }
 
-    /// <summary>Four lanes of sat32(master − ((step · lr + offset) &gt;&gt; shift)) in int64, clamped, still in int64 lanes.</summary>
+    /// <summary>Four lanes of master − ((step · lr + offset) &gt;&gt; shift) in int64 (the caller clamps): VPMULDQ, then a biased floor shift.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> Descend(Vector128<int> master, Vector128<int> step, long learningRateQ, Vector128<int> offset, int shift)
+    private static Vector256<long> Descend(Vector128<int> master, Vector128<int> step, long learningRateQ, Vector128<int> offset, in BiasedRound floor)
     {
         Vector256<long> t = Avx2.Multiply(Avx2.ConvertToVector256Int64(step).AsInt32(), Vector256.Create((int)learningRateQ))
             + Avx2.ConvertToVector256Int64(offset);
-        Vector256<long> negative = Avx2.CompareGreaterThan(Vector256<long>.Zero, t);
-        Vector256<long> delta = Avx2.ShiftRightLogical(t, Vector128.CreateScalar((long)shift))
-            | Avx2.ShiftLeftLogical(negative, Vector128.CreateScalar((long)(64 - shift)));
-        Vector256<long> r = Avx2.ConvertToVector256Int64(master) - delta;
-        Vector256<long> max = Vector256.Create((long)int.MaxValue), min = Vector256.Create((long)int.MinValue);
-        r = Avx2.BlendVariable(r.AsByte(), max.AsByte(), Avx2.CompareGreaterThan(r, max).AsByte()).AsInt64();
-        return Avx2.BlendVariable(r.AsByte(), min.AsByte(), Avx2.CompareGreaterThan(min, r).AsByte()).AsInt64();
+        return Avx2.ConvertToVector256Int64(master) - (floor.Shift(t) - floor.Bias);
     }
 
     /// <summary>The low int32 of each int64 lane of lo then hi, in order (VPERMD each, then VINSERTI128; integer-only).</summary>
