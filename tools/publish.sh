@@ -8,8 +8,11 @@ set -euo pipefail
 SIZE_BUDGET_BYTES="${OLRT_SIZE_BUDGET_BYTES:-$((10 * 1024 * 1024))}"
 # Board whose CPU tuning a plain "linux-arm64" publish uses.
 DEFAULT_ARM64_BOARD=rpi4
-# Valid targets.
-RIDS=(linux-x64 linux-arm64)
+# Instruction set of the default linux-x64 build: x86-64-v3 (AVX2, BMI1/2, FMA, LZCNT, MOVBE), every x86-64
+# CPU since Haswell (2013) and Zen 1. linux-x64-portable leaves it unset (the x86-64-v1 baseline) for older CPUs.
+X64_INSTRUCTION_SET=x86-64-v3
+# Valid targets (runtime identifiers and host profiles).
+RIDS=(linux-x64 linux-x64-portable linux-arm64)
 BOARDS=(rpi3 rpi4 rpi5 rpi-zero2w)
 # Debian packages needed to cross-compile for arm64 and to run the result under emulation.
 APT_PACKAGES=(clang llvm binutils-aarch64-linux-gnu libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user)
@@ -27,7 +30,10 @@ InvariantGlobalization) into artifacts/publish/<rid|board>/olrt and prints the
 binary's path and size.
 
 Targets:
-  linux-x64            native build for this machine
+  linux-x64            x86-64 host build with IlcInstructionSet=$X64_INSTRUCTION_SET: AVX2 kernels
+                       compiled in (Haswell / Zen 1 or newer; an older CPU refuses to start it)
+  linux-x64-portable   x86-64 host build for any x86-64 CPU: the NativeAOT baseline instruction set,
+                       so the AVX2 kernel bodies are compiled out (olrt info: Avx2 no)
   linux-arm64          generic 64-bit Raspberry Pi build; uses the $DEFAULT_ARM64_BOARD CPU tuning
   rpi3 rpi4 rpi5 rpi-zero2w
                        linux-arm64 with boards/<board>/publish.props
@@ -87,8 +93,13 @@ esac
 
 TARGET="$1"
 PROFILE=""
+ISA=""
 case "$TARGET" in
   linux-x64)
+    RID=linux-x64
+    ISA="$X64_INSTRUCTION_SET"
+    ;;
+  linux-x64-portable)
     RID=linux-x64
     ;;
   linux-arm64)
@@ -128,6 +139,10 @@ args=(
   -p:ArtifactsPivots="$OBJ_PIVOT"
   -nologo
 )
+if [[ -n "$ISA" ]]; then
+  args+=(-p:IlcInstructionSet="$ISA")
+  echo "publish.sh: IlcInstructionSet=$ISA"
+fi
 if [[ -n "$PROFILE" ]]; then
   args+=(-p:PublishProfileFullPath="$PROFILE")
   isa="$(sed -n 's:.*<IlcInstructionSet>\(.*\)</IlcInstructionSet>.*:\1:p' "$PROFILE" | head -n 1)"

@@ -9,7 +9,7 @@ namespace OnlineLearning.Benchmarks;
 /// <remarks>
 /// <para>
 /// Vector kernels work on <see cref="Size"/> elements. Matrix kernels (MatVec, SpikeAccumulate, TraceUpdate,
-/// TraceUpdateAccumulate, Rank1UpdateStochastic, Rank1UpdateNearest; marked with the <see cref="MatrixCategory"/>
+/// TraceUpdateAccumulate, Rank1UpdateStochastic, Rank1UpdateNearest, ComplexTraceUpdate(Accumulate), SgdUpdate; marked with the <see cref="MatrixCategory"/>
 /// category) work on a <see cref="Rows"/> x <see cref="Size"/> matrix: Size is the column count and the
 /// row count is fixed at 16. For SpikeAccumulate "columns" are the inputs (Size of them, about a quarter spiking)
 /// and each spike adds a contiguous column of 16 weights.
@@ -38,6 +38,7 @@ public class KernelBenchmarks
     private const int TraceShift = 15;
     private const int Rank1StochasticShift = 20;
     private const int Rank1NearestShift = 20;
+    private const int LambdaShift = 30;
     private const double SpikeProbability = 0.25;
 
     private QKernels kernels = null!;
@@ -77,6 +78,34 @@ public class KernelBenchmarks
     private int[] yRows = [];
     private int[] accRows = [];
     private uint[] rngLanes = [];
+
+    // Complex recurrence operands: a diagonal of Size eigenvalues (|λ| ≈ 0.97 in Q30), Rows x Size traces.
+    private int[] lambdaRe = [];
+    private int[] lambdaIm = [];
+    private int[] stateRe = [];
+    private int[] stateIm = [];
+    private int[] inRe = [];
+    private int[] inIm = [];
+    private int[] rowLambdaRe = [];
+    private int[] rowLambdaIm = [];
+    private int[] rowScale = [];
+    private int[] rowG = [];
+    private int[] rowGNeg = [];
+    private int[] eRe = [];
+    private int[] eIm = [];
+    private int[] gradRe = [];
+    private int[] gradIm = [];
+
+    // Backward operands: int32 errors per row, int64 column sums.
+    private int[] rowErrors = [];
+    private int[] rowErrorsNeg = [];
+    private long[] columnSums = [];
+
+    // Optimiser operands: Rows x Size gradients, velocities, masters and int16 values.
+    private int[] sgdGrad = [];
+    private int[] sgdVelocity = [];
+    private int[] sgdMaster = [];
+    private short[] sgdValues = [];
 
     /// <summary>The backend under test; only those this CPU supports.</summary>
     [ParamsSource(nameof(SupportedBackends))]
@@ -136,6 +165,38 @@ public class KernelBenchmarks
         accRows = new int[Rows];
         rngLanes = new uint[QKernels.RngLanes];
         StochasticRounding.Seed(rngLanes, Seed);
+
+        lambdaRe = new int[n];
+        lambdaIm = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            double angle = rng.NextDouble() * Math.PI;
+            lambdaRe[i] = (int)(0.97 * Math.Cos(angle) * (1 << LambdaShift));
+            lambdaIm[i] = (int)(0.97 * Math.Sin(angle) * (1 << LambdaShift));
+        }
+
+        stateRe = FillInt(rng, n, 1 << 24);
+        stateIm = FillInt(rng, n, 1 << 24);
+        inRe = FillInt(rng, n, 1 << 24);
+        inIm = FillInt(rng, n, 1 << 24);
+        rowLambdaRe = lambdaRe[..Math.Min(Rows, n)];
+        rowLambdaIm = lambdaIm[..Math.Min(Rows, n)];
+        rowScale = FillInt(rng, Rows, 1 << 28);
+        rowG = FillInt(rng, Rows, 1 << 24);
+        rowGNeg = Array.ConvertAll(rowG, v => -v);
+        eRe = FillInt(rng, m, 1 << 20);
+        eIm = FillInt(rng, m, 1 << 20);
+        gradRe = new int[m];
+        gradIm = new int[m];
+
+        rowErrors = FillInt(rng, Rows, 1 << 24);
+        rowErrorsNeg = Array.ConvertAll(rowErrors, v => -v);
+        columnSums = new long[n];
+
+        sgdGrad = FillInt(rng, m, 1 << 20);
+        sgdVelocity = FillInt(rng, m, 1 << 20);
+        sgdMaster = FillInt(rng, m, 1 << 26);
+        sgdValues = new short[m];
     }
 
     [Benchmark]
@@ -209,6 +270,64 @@ public class KernelBenchmarks
     {
         kernels.Rank1UpdateNearest(w, Rows, Size, u, xCols, Rank1NearestShift);
         kernels.Rank1UpdateNearest(w, Rows, Size, uNeg, xCols, Rank1NearestShift);
+    }
+
+    [Benchmark]
+    public void ComplexDiagonalRecurrence() =>
+        kernels.ComplexDiagonalRecurrence(lambdaRe, lambdaIm, LambdaShift, stateRe, stateIm, inRe, inIm, 4);
+
+    [Benchmark]
+    [BenchmarkCategory(MatrixCategory)]
+    public void ComplexTraceUpdate() =>
+        kernels.ComplexTraceUpdate(eRe, eIm, Rows, Size, rowLambdaRe, rowLambdaIm, LambdaShift, rowScale, xCols, 16);
+
+    [Benchmark(OperationsPerInvoke = 2)]
+    [BenchmarkCategory(MatrixCategory)]
+    public void ComplexTraceUpdateAccumulate()
+    {
+        kernels.ComplexTraceUpdateAccumulate(eRe, eIm, Rows, Size, rowLambdaRe, rowLambdaIm, LambdaShift, rowScale, xCols, 16, rowG, rowG, 20, gradRe, gradIm);
+        kernels.ComplexTraceUpdateAccumulate(eRe, eIm, Rows, Size, rowLambdaRe, rowLambdaIm, LambdaShift, rowScale, xCols, 16, rowGNeg, rowGNeg, 20, gradRe, gradIm);
+    }
+
+    /// <summary>Wᵀ δ for a Rows x Size int16 matrix and int32 errors, into int64 sums (they only grow; int64 does not wrap in a run).</summary>
+    [Benchmark]
+    [BenchmarkCategory(MatrixCategory)]
+    public void TransposedMatVecAccumulate() => kernels.TransposedMatVecAccumulate(w, Rows, Size, rowErrors, columnSums);
+
+    [Benchmark(OperationsPerInvoke = 2)]
+    [BenchmarkCategory(MatrixCategory)]
+    public void OuterProductAccumulate()
+    {
+        kernels.OuterProductAccumulate(rowErrors, xCols, 15, gradRe);
+        kernels.OuterProductAccumulate(rowErrorsNeg, xCols, 15, gradRe);
+    }
+
+    [Benchmark(OperationsPerInvoke = 2)]
+    [BenchmarkCategory(MatrixCategory)]
+    public void ConjugateOuterAccumulate()
+    {
+        kernels.ConjugateOuterAccumulate(rowG, default, stateRe, stateIm, 24, gradRe, gradIm);
+        kernels.ConjugateOuterAccumulate(rowGNeg, default, stateRe, stateIm, 24, gradRe, gradIm);
+    }
+
+    /// <summary>
+    /// The fused optimiser step over Rows x Size parameters with momentum. The kernel clears the gradients, so
+    /// after the first call it runs on zeros; its work does not depend on the values.
+    /// </summary>
+    [Benchmark]
+    [BenchmarkCategory(MatrixCategory)]
+    public void SgdUpdate() =>
+        kernels.SgdUpdate(sgdGrad, sgdVelocity, 16384, sgdMaster, 1 << 28, 24, sgdValues, 12, rngLanes);
+
+    private static int[] FillInt(Random rng, int length, int magnitude)
+    {
+        var a = new int[length];
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = rng.Next(-magnitude, magnitude);
+        }
+
+        return a;
     }
 
     private static short[] Fill(Random rng, int length, int minInclusive, int maxInclusive)

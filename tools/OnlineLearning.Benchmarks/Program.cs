@@ -16,6 +16,7 @@ namespace OnlineLearning.Benchmarks;
 /// <item><c>--short</c>: the short in-process job of <see cref="ShortJob"/> (what tools/bench-numerics.sh uses).
 /// Without it BenchmarkDotNet's default job runs, out of process: accurate but far slower.</item>
 /// <item><c>--table PATH</c>: where to write the markdown table (default artifacts/bench/numerics.md in the repo).</item>
+/// <item><c>--step [snn|lru|all] [--steps N]</c>: whole learn steps instead of kernels (see <see cref="StepBenchmark"/>).</item>
 /// <item><c>--check-alloc</c>: only check that no benchmark method allocates (see <see cref="AllocationCheck"/>);
 /// exit code 1 if one does.</item>
 /// </list>
@@ -32,6 +33,10 @@ public static class Program
             if (args[i] == "--short")
             {
                 isShort = true;
+            }
+            else if (args[i] == "--step")
+            {
+                return StepBenchmark.Run(args[(i + 1)..]);
             }
             else if (args[i] == "--check-alloc")
             {

@@ -13,7 +13,7 @@ internal sealed class LruTensors
     private readonly ArenaTensor _lambdaRe, _lambdaIm, _gamma, _expNu, _expTheta, _zero;
     private readonly ArenaTensor _hRe, _hIm, _uRe, _uIm, _hqRe, _hqIm, _yRe, _yIm, _yLru, _dy;
     private readonly ArenaTensor _eLambdaRe, _eLambdaIm, _eGammaRe, _eGammaIm, _eBRe, _eBIm;
-    private readonly ArenaTensor _gRe, _gIm, _carryRe, _carryIm, _accRe, _accIm, _accX;
+    private readonly ArenaTensor _gRe, _gIm, _carryRe, _carryIm, _accRe, _accIm, _accX, _scaledGRe, _scaledGIm;
     private readonly ArenaTensor _gradLambdaRe, _gradLambdaIm, _gradGamma;
     private readonly LruStepRecord[] _records;
     private Arena? _arena;
@@ -52,6 +52,8 @@ internal sealed class LruTensors
         _accRe = Add("acc_re", TensorRole.Scratch, I64, Plain, n);
         _accIm = Add("acc_im", TensorRole.Scratch, I64, Plain, n);
         _accX = Add("acc_x", TensorRole.Scratch, I64, Plain, h);
+        _scaledGRe = Add("gamma_dh_re", TensorRole.Scratch, I32, ErrorFrac, n);
+        _scaledGIm = Add("gamma_dh_im", TensorRole.Scratch, I32, ErrorFrac, n);
         _gradLambdaRe = Add("grad_lambda_re", TensorRole.Gradient, I64, Plain, n);
         _gradLambdaIm = Add("grad_lambda_im", TensorRole.Gradient, I64, Plain, n);
         _gradGamma = Add("grad_gamma", TensorRole.Gradient, I64, Plain, n);
@@ -106,6 +108,11 @@ internal sealed class LruTensors
     public Span<long> AccRe => A.Int64(_accRe);
     public Span<long> AccIm => A.Int64(_accIm);
     public Span<long> AccX => A.Int64(_accX);
+
+    /// <summary>γ ⊙ g, the error that reaches B x (ErrorToInput's scratch).</summary>
+    public Span<int> ScaledGRe => A.Int32(_scaledGRe);
+
+    public Span<int> ScaledGIm => A.Int32(_scaledGIm);
     public Span<long> GradLambdaRe => A.Int64(_gradLambdaRe);
     public Span<long> GradLambdaIm => A.Int64(_gradLambdaIm);
     public Span<long> GradGamma => A.Int64(_gradGamma);

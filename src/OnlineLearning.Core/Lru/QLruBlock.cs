@@ -174,16 +174,16 @@ internal sealed class QLruBlock
                 dq[k] = QMath.SaturateToInt32(QMath.ShiftRightRound(dza * slope, GateFrac));
             }
 
-            _w2.AccumulateGradient(a, dq, ErrorFrac, y, ActFrac);
+            _w2.AccumulateGradient(_k, a, dq, ErrorFrac, y, ActFrac);
             AddBias(a, _b2, dq);
-            _w2.BackwardAccumulate(a, dq, ErrorFrac, dy, ErrorFrac);
+            _w2.BackwardAccumulate(_k, a, dq, ErrorFrac, dy, ErrorFrac);
         }
         else
         {
-            _w2.AccumulateGradient(a, dz, ErrorFrac, g, GateFrac);
+            _w2.AccumulateGradient(_k, a, dz, ErrorFrac, g, GateFrac);
             AddBias(a, _b2, dz);
             dPre.Clear();
-            _w2.BackwardAccumulate(a, dz, ErrorFrac, dPre, ErrorFrac);
+            _w2.BackwardAccumulate(_k, a, dz, ErrorFrac, dPre, ErrorFrac);
             for (int k = 0; k < _h; k++)
             {
                 long slope = One - QMath.ShiftRightRound((long)g[k] * g[k], GateFrac);              // 1 − tanh² in Q15
@@ -191,9 +191,9 @@ internal sealed class QLruBlock
             }
         }
 
-        _w1.AccumulateGradient(a, dPre, ErrorFrac, y, ActFrac);
+        _w1.AccumulateGradient(_k, a, dPre, ErrorFrac, y, ActFrac);
         AddBias(a, _b1, dPre);
-        _w1.BackwardAccumulate(a, dPre, ErrorFrac, dy, ErrorFrac);
+        _w1.BackwardAccumulate(_k, a, dPre, ErrorFrac, dy, ErrorFrac);
     }
 
     /// <summary>Zeroes the step records (a new sequence).</summary>

@@ -248,25 +248,15 @@ internal sealed class QLruLayer
         Span<long> accRe = t.AccRe, accIm = t.AccIm;
         accRe.Clear();
         accIm.Clear();
-        ReadOnlySpan<short> cRe = Arena.Int16(_cRe.Value), cIm = Arena.Int16(_cIm.Value);
-        for (int k = 0; k < H; k++)
-        {
-            long d = dy[k];
-            ReadOnlySpan<short> cr = cRe.Slice(k * N, N), ci = cIm.Slice(k * N, N);
-            for (int n = 0; n < N; n++)
-            {
-                accRe[n] += d * cr[n];
-                accIm[n] -= d * ci[n];
-            }
-        }
-
+        _k.TransposedMatVecAccumulate(Arena.Int16(_cRe.Value), H, N, dy, accRe);
+        _k.TransposedMatVecAccumulate(Arena.Int16(_cIm.Value), H, N, dy, accIm);   // Σ dy·Im C; conj(C) negates it below
         Span<int> gRe = t.GRe, gIm = t.GIm;
         ReadOnlySpan<int> carryRe = t.CarryRe, carryIm = t.CarryIm;
         for (int n = 0; n < N; n++)
         {
             long cr = withCarry ? carryRe[n] : 0, ci = withCarry ? carryIm[n] : 0;
             gRe[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(accRe[n], BackShift) + cr);
-            gIm[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(accIm[n], BackShift) + ci);
+            gIm[n] = QMath.SaturateToInt32(QMath.ShiftRightRound(-accIm[n], BackShift) + ci);
         }
     }
 
@@ -304,21 +294,13 @@ internal sealed class QLruLayer
     private long AccumulateReadout(ReadOnlySpan<int> dy, LruStepRecord r)
     {
         Arena a = Arena;
-        long sat = 0;
-        ReadOnlySpan<int> hRe = r.HRe(a), hIm = r.HIm(a);
         ReadOnlySpan<short> x = r.X(a);
-        Span<int> gradCRe = a.Int32(_cRe.Gradient), gradCIm = a.Int32(_cIm.Gradient), gradD = a.Int32(_d.Gradient);
+        Span<int> gradD = a.Int32(_d.Gradient);
+        long sat = _k.ConjugateOuterAccumulate(
+            dy, default, r.HRe(a), r.HIm(a), ErrorFrac + StateFrac - GradFrac, a.Int32(_cRe.Gradient), a.Int32(_cIm.Gradient));
         for (int k = 0; k < H; k++)
         {
-            long d = dy[k];
-            Span<int> gr = gradCRe.Slice(k * N, N), gi = gradCIm.Slice(k * N, N);
-            for (int n = 0; n < N; n++)
-            {
-                gr[n] = Add(gr[n], QMath.ShiftRightRound(d * hRe[n], ErrorFrac + StateFrac - GradFrac), ref sat);
-                gi[n] = Add(gi[n], -QMath.ShiftRightRound(d * hIm[n], ErrorFrac + StateFrac - GradFrac), ref sat);
-            }
-
-            gradD[k] = Add(gradD[k], QMath.ShiftRightRound(d * x[k], ErrorFrac + ActFrac - GradFrac), ref sat);
+            gradD[k] = Add(gradD[k], QMath.ShiftRightRound((long)dy[k] * x[k], ErrorFrac + ActFrac - GradFrac), ref sat);
         }
 
         return sat;
@@ -331,18 +313,16 @@ internal sealed class QLruLayer
         Span<long> acc = t.AccX;
         acc.Clear();
         ReadOnlySpan<int> gamma = t.Gamma, gRe = t.GRe, gIm = t.GIm;
-        ReadOnlySpan<short> bRe = Arena.Int16(_bRe.Value), bIm = Arena.Int16(_bIm.Value), d = Arena.Int16(_d.Value);
+        Span<int> scaledRe = t.ScaledGRe, scaledIm = t.ScaledGIm;
         for (int j = 0; j < N; j++)
         {
-            long ar = QMath.MulShiftRound(gamma[j], gRe[j], GammaFrac);
-            long ai = QMath.MulShiftRound(gamma[j], gIm[j], GammaFrac);
-            ReadOnlySpan<short> br = bRe.Slice(j * H, H), bi = bIm.Slice(j * H, H);
-            for (int i = 0; i < H; i++)
-            {
-                acc[i] += (ar * br[i]) + (ai * bi[i]);
-            }
+            scaledRe[j] = QMath.MulShiftRound(gamma[j], gRe[j], GammaFrac);
+            scaledIm[j] = QMath.MulShiftRound(gamma[j], gIm[j], GammaFrac);
         }
 
+        _k.TransposedMatVecAccumulate(Arena.Int16(_bRe.Value), N, H, scaledRe, acc);
+        _k.TransposedMatVecAccumulate(Arena.Int16(_bIm.Value), N, H, scaledIm, acc);
+        ReadOnlySpan<short> d = Arena.Int16(_d.Value);
         for (int i = 0; i < H; i++)
         {
             long sum = acc[i] + ((long)d[i] * dy[i]);

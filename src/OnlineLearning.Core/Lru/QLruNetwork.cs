@@ -58,7 +58,7 @@ public sealed class QLruNetwork : OnlineNetwork
         _control = Plan.Add("control.lru", TensorRole.Control, ArenaElement.Int32, ArenaTensor.NotFixedPoint, 3);
         _errorSlot = Plan.TrackSaturation(_dOut);
         _parameterList = NamedParameters.Select(p => p.Parameter).ToArray();
-        _optimizer = Optimizers.Create(Plan, _parameterList, options.Sgd);
+        _optimizer = Optimizers.Create(Plan, _parameterList, options.Sgd, null, _k);
         AllocateArena();
         _encoder?.Weights.Load(Arena, spec.Encoder!.W);
         _decoder?.Weights.Load(Arena, spec.Decoder!.W);
@@ -349,9 +349,9 @@ public sealed class QLruNetwork : OnlineNetwork
         }
         else
         {
-            _decoder.AccumulateGradient(a, dOut, ErrorFrac, a.Int16(_act[^1]), ActFrac);
+            _decoder.AccumulateGradient(_k, a, dOut, ErrorFrac, a.Int16(_act[^1]), ActFrac);
             top.Clear();
-            _decoder.BackwardAccumulate(a, dOut, ErrorFrac, top, ErrorFrac);
+            _decoder.BackwardAccumulate(_k, a, dOut, ErrorFrac, top, ErrorFrac);
         }
 
         bool second = _truncated && a.Int32(_control)[1] != 0;
@@ -378,7 +378,7 @@ public sealed class QLruNetwork : OnlineNetwork
         {
             int current = a.Int32(_control)[0];
             int slot = previous ? (current + _inputs.Length - 1) % _inputs.Length : current;
-            _encoder.AccumulateGradient(a, a.Int32(_err[0]), ErrorFrac, a.Int16(_inputs[slot]), ActFrac);
+            _encoder.AccumulateGradient(_k, a, a.Int32(_err[0]), ErrorFrac, a.Int16(_inputs[slot]), ActFrac);
         }
     }
 

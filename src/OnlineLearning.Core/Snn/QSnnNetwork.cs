@@ -112,7 +112,7 @@ public sealed class QSnnNetwork : OnlineNetwork
             scales.Add(options.ReadoutLearningRateScale);
         }
 
-        _optimizer = Optimizers.Create(Plan, trainable, options.Sgd, scales);
+        _optimizer = Optimizers.Create(Plan, trainable, options.Sgd, scales, _k);
         AllocateArena();
         Load(spec);
         RefreshFeedback();

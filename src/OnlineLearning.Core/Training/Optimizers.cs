@@ -1,4 +1,5 @@
 using OnlineLearning.Core.Memory;
+using OnlineLearning.Numerics.Kernels;
 
 namespace OnlineLearning.Core.Training;
 
@@ -9,12 +10,12 @@ public static class Optimizers
     /// <see cref="QSgd"/> (with momentum when set) or <see cref="QAdam"/>, over <paramref name="parameters"/>, each
     /// parameter's rate times its scale (null: 1).
     /// </summary>
-    public static IOptimizer Create(ArenaPlan plan, IReadOnlyList<QParameter> parameters, SgdOptions options, IReadOnlyList<double>? learningRateScales = null)
+    public static IOptimizer Create(ArenaPlan plan, IReadOnlyList<QParameter> parameters, SgdOptions options, IReadOnlyList<double>? learningRateScales = null, QKernels? kernels = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Kind switch
         {
-            OptimizerKind.Sgd => new QSgd(plan, parameters, options, learningRateScales),
+            OptimizerKind.Sgd => new QSgd(plan, parameters, options, learningRateScales) { Kernels = kernels },
             OptimizerKind.Adam => new QAdam(plan, parameters, options, learningRateScales),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "unknown optimiser"),
         };

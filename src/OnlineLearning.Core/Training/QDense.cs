@@ -16,6 +16,7 @@ public sealed class QDense
 
     private readonly ArenaTensor _scratch;
     private readonly ArenaTensor _accumulator;
+    private readonly ArenaTensor _wideAccumulator;
 
     public QDense(ArenaPlan plan, string name, int outputs, int inputs, ParameterFormats formats, bool momentum = false)
     {
@@ -25,6 +26,7 @@ public sealed class QDense
         Weights = new QParameter(plan, name + ".W", outputs, inputs, formats, momentum);
         _scratch = plan.Add(name + ".scratch", TensorRole.Scratch, ArenaElement.Int16, ArenaTensor.NotFixedPoint, inputs);
         _accumulator = plan.Add(name + ".backward", TensorRole.Scratch, ArenaElement.Int32, ArenaTensor.NotFixedPoint, inputs);
+        _wideAccumulator = plan.Add(name + ".backward64", TensorRole.Scratch, ArenaElement.Int64, ArenaTensor.NotFixedPoint, inputs);
     }
 
     public int Outputs { get; }
@@ -76,23 +78,20 @@ public sealed class QDense
     /// δ_in += Wᵀ δ for int32 errors (deep stacks whose small errors an int16 δ would round away): exact int64
     /// sums, one rounding to Q(deltaInFrac), saturating int32. Returns the number of saturated elements.
     /// </summary>
-    public int BackwardAccumulate(Arena arena, ReadOnlySpan<int> delta, int deltaFrac, Span<int> deltaIn, int deltaInFrac)
+    public int BackwardAccumulate(QKernels kernels, Arena arena, ReadOnlySpan<int> delta, int deltaFrac, Span<int> deltaIn, int deltaInFrac)
     {
+        ArgumentNullException.ThrowIfNull(kernels);
         ArgumentNullException.ThrowIfNull(arena);
         Shapes.SameLength(delta.Length, Outputs);
         Shapes.SameLength(deltaIn.Length, Inputs);
-        ReadOnlySpan<short> w = arena.Int16(Weights.Value);
+        Span<long> sums = arena.Int64(_wideAccumulator);
+        sums.Clear();
+        kernels.TransposedMatVecAccumulate(arena.Int16(Weights.Value), Outputs, Inputs, delta, sums);
         int shift = WeightFrac + deltaFrac - deltaInFrac;
         int saturations = 0;
         for (int j = 0; j < Inputs; j++)
         {
-            long sum = 0;
-            for (int i = 0; i < Outputs; i++)
-            {
-                sum += (long)w[(i * Inputs) + j] * delta[i];
-            }
-
-            long total = deltaIn[j] + QMath.ShiftRightRound(sum, shift);
+            long total = deltaIn[j] + QMath.ShiftRightRound(sums[j], shift);
             deltaIn[j] = QMath.SaturateToInt32(total);
             saturations += deltaIn[j] == total ? 0 : 1;
         }
@@ -101,26 +100,12 @@ public sealed class QDense
     }
 
     /// <summary>dE/dW += δ ⊗ x for int32 errors, each product rounded once into the gradient format (saturating).</summary>
-    public void AccumulateGradient(Arena arena, ReadOnlySpan<int> delta, int deltaFrac, ReadOnlySpan<short> x, int xFrac)
+    public void AccumulateGradient(QKernels kernels, Arena arena, ReadOnlySpan<int> delta, int deltaFrac, ReadOnlySpan<short> x, int xFrac)
     {
+        ArgumentNullException.ThrowIfNull(kernels);
         ArgumentNullException.ThrowIfNull(arena);
         Shapes.SameLength(delta.Length, Outputs);
         Shapes.SameLength(x.Length, Inputs);
-        Span<int> g = arena.Int32(Weights.Gradient);
-        int shift = deltaFrac + xFrac - Weights.Formats.GradientFracBits;
-        for (int i = 0; i < Outputs; i++)
-        {
-            long d = delta[i];
-            if (d == 0)
-            {
-                continue;
-            }
-
-            Span<int> row = g.Slice(i * Inputs, Inputs);
-            for (int j = 0; j < Inputs; j++)
-            {
-                row[j] = QMath.SaturateToInt32(row[j] + QMath.ShiftRightRound(d * x[j], shift));
-            }
-        }
+        kernels.OuterProductAccumulate(delta, x, deltaFrac + xFrac - Weights.Formats.GradientFracBits, arena.Int32(Weights.Gradient));
     }
 }

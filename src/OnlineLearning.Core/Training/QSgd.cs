@@ -83,6 +83,9 @@ public sealed class QSgd : IOptimizer
 
     public IReadOnlyList<QParameter> Parameters => _parameters;
 
+    /// <summary>The kernels the update runs on: the network's, so a forced backend covers the optimiser too (null: the current default).</summary>
+    public QKernels? Kernels { get; init; }
+
     /// <summary>
     /// Multiplies every learning rate by factor (in (0, 1] for a decay, e.g. for the last epochs of a run). Host
     /// side, between steps: the rates stay integers on the step path.
@@ -140,63 +143,31 @@ public sealed class QSgd : IOptimizer
         arena.Int32(_momentum)[0] = (int)QFormat.Q15.FromDouble(_options.Momentum);
     }
 
-    /// <summary>Applies every accumulated gradient and zeroes the accumulators. Integer-only, no allocation.</summary>
+    /// <summary>
+    /// Applies every accumulated gradient and zeroes the accumulators: one fused <see cref="QKernels.SgdUpdate(Span{int}, Span{int}, short, Span{int}, long, int, Span{short}, int, Span{uint})"/>
+    /// pass per parameter (momentum, master -= floor((lr · v + r) / 2^RoundingShift) with r uniform on [0, 2^RoundingShift),
+    /// values = round(master) as <see cref="QParameter.Refresh"/> computes them). Integer-only, no allocation.
+    /// </summary>
+    /// <remarks>It runs on <see cref="Kernels"/> (the network's); every backend returns the same bits.</remarks>
     public void Apply(Arena arena)
     {
         ArgumentNullException.ThrowIfNull(arena);
+        QKernels kernels = Kernels ?? Backends.Current;
         var lanes = arena.UInt32(_lanes);
         ReadOnlySpan<long> rates = arena.Int64(_learningRates);
         short momentumQ15 = (short)arena.Int32(_momentum)[0];
         for (int p = 0; p < _parameters.Length; p++)
         {
             var parameter = _parameters[p];
-            var g = arena.Int32(parameter.Gradient);
-            int gradientSaturations = CountExtremes(g);
-            if (parameter.Velocity is { } velocity && momentumQ15 > 0)
-            {
-                AddMomentum(arena.Int32(velocity), g, momentumQ15);
-                g = arena.Int32(velocity);
-            }
-
-            Step(arena.Int32(parameter.Master), g, rates[p], lanes);
-            int saturations = parameter.Refresh(arena);
-            arena.CountSaturations(parameter.SaturationSlot, saturations);
-            arena.CountSaturations(parameter.GradientSaturationSlot, gradientSaturations);
-            arena.Clear(parameter.Gradient);
+            long learningRateQ = rates[p];
+            Span<int> velocity = parameter.Velocity is { } v && momentumQ15 > 0 ? arena.Int32(v) : default;
+            Span<int> gradient = arena.Int32(parameter.Gradient), master = arena.Int32(parameter.Master);
+            int valueShift = parameter.Formats.MasterFracBits - parameter.Formats.ValueFracBits;
+            SgdCounts counts = parameter.ValueElement == ArenaElement.Int32
+                ? kernels.SgdUpdate(gradient, velocity, momentumQ15, master, learningRateQ, RoundingShift, arena.Int32(parameter.Value), valueShift, lanes)
+                : kernels.SgdUpdate(gradient, velocity, momentumQ15, master, learningRateQ, RoundingShift, arena.Int16(parameter.Value), valueShift, lanes);
+            arena.CountSaturations(parameter.SaturationSlot, counts.ValueSaturations);
+            arena.CountSaturations(parameter.GradientSaturationSlot, counts.GradientExtremes);
         }
-    }
-
-    // master -= floor((lr * g + r) / 2^RoundingShift), r uniform on [0, 2^RoundingShift); the values follow by
-    // QParameter.Refresh (round to nearest).
-    private static void Step(Span<int> master, ReadOnlySpan<int> g, long lrQ, Span<uint> lanes)
-    {
-        for (int i = 0; i < master.Length; i++)
-        {
-            uint draw = StochasticRounding.Next(ref lanes[i % StochasticRounding.Lanes]);
-            long delta = ((g[i] * lrQ) + StochasticRounding.Offset(draw, RoundingShift)) >> RoundingShift;
-            master[i] = QMath.SaturateToInt32(master[i] - delta);
-        }
-    }
-
-    private static void AddMomentum(Span<int> velocity, ReadOnlySpan<int> g, short momentumQ15)
-    {
-        for (int i = 0; i < velocity.Length; i++)
-        {
-            velocity[i] = QMath.AddSat(QMath.MulShiftRound(velocity[i], momentumQ15, 15), g[i]);
-        }
-    }
-
-    private static int CountExtremes(ReadOnlySpan<int> g)
-    {
-        int n = 0;
-        foreach (int v in g)
-        {
-            if (v is int.MaxValue or int.MinValue)
-            {
-                n++;
-            }
-        }
-
-        return n;
     }
 }

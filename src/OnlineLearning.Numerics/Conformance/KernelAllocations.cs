@@ -51,6 +51,11 @@ public static class KernelAllocations
         ("ComplexTraceUpdate", static (k, b) => b.Sink += k.ComplexTraceUpdate(b.G, b.G2, Buffers.Rows, b.N, b.RowsI, b.RowsI, 30, b.RowsI, b.X, 12)),
         ("ComplexTraceUpdateAccumulate", static (k, b) => b.Sink += k.ComplexTraceUpdateAccumulate(
             b.G, b.G2, Buffers.Rows, b.N, b.RowsI, b.RowsI, 30, b.RowsI, b.X, 12, b.RowsI, b.RowsI, 20, b.G3, b.G4)),
+        ("TransposedMatVecAccumulate", static (k, b) => k.TransposedMatVecAccumulate(b.M, Buffers.Rows, b.N, b.RowsI, b.Wide)),
+        ("ConjugateOuterAccumulate", static (k, b) => b.Sink += k.ConjugateOuterAccumulate(b.RowsI, b.RowsI, b.I, b.J, 20, b.G, b.G2)),
+        ("OuterProductAccumulate", static (k, b) => k.OuterProductAccumulate(b.RowsI, b.X, 15, b.G)),
+        ("SgdUpdate(int16)", static (k, b) => b.Sink += k.SgdUpdate(b.IDst, b.K, 16384, b.J, 1 << 28, 24, b.Dst, 12, b.Lanes).ValueSaturations),
+        ("SgdUpdate(int32)", static (k, b) => b.Sink += k.SgdUpdate(b.IDst, default, 0, b.J, 1 << 28, 24, b.IDst2, 0, b.Lanes).ValueSaturations),
     ];
 
     private sealed class Buffers
@@ -74,6 +79,8 @@ public static class KernelAllocations
             G3 = new int[Rows * n];
             G4 = new int[Rows * n];
             K = new int[n];
+            IDst2 = new int[n];
+            Wide = new long[n];
             RowsI = r.Ints(Rows, InputPattern.Small);
             Decay = r.Shorts(Rows, InputPattern.Random);
             RowsOut = new int[Rows];
@@ -109,6 +116,10 @@ public static class KernelAllocations
         public int[] G4 { get; }
 
         public int[] K { get; }
+
+        public int[] IDst2 { get; }
+
+        public long[] Wide { get; }
 
         public int[] RowsI { get; }
 

@@ -48,6 +48,11 @@ public static partial class KernelConformance
         new("ComplexDiagonalRecurrence", ComplexRecurrence),
         new("ComplexTraceUpdate", ComplexTrace),
         new("ComplexTraceUpdateAccumulate", ComplexTraceAccumulate),
+        new("TransposedMatVecAccumulate", TransposedMatVec),
+        new("ConjugateOuterAccumulate", ConjugateOuter),
+        new("OuterProductAccumulate", OuterProduct),
+        new("SgdUpdate(int16)", (s, c, r, n, p, o) => SgdUpdate(s, c, r, n, p, o, wide: false)),
+        new("SgdUpdate(int32)", (s, c, r, n, p, o) => SgdUpdate(s, c, r, n, p, o, wide: true)),
     ];
 
     /// <summary>All lengths the suite tries.</summary>

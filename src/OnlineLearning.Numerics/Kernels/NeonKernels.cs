@@ -13,7 +13,7 @@ namespace OnlineLearning.Numerics.Kernels;
 /// Saturating add/subtract and clamp inherit the portable bodies: on arm64 Vector128.AddSaturate,
 /// SubtractSaturate, Min and Max already are SQADD, SQSUB, SMIN and SMAX.
 /// </summary>
-public sealed class NeonKernels : Vector128Kernels
+public sealed partial class NeonKernels : Vector128Kernels
 {
     private const int Shorts = 8;
     private const int Ints = 4;

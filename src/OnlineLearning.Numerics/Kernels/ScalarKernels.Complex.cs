@@ -59,6 +59,18 @@ internal static partial class Scalar
         ReadOnlySpan<int> eRe, ReadOnlySpan<int> eIm, int gRe, int gIm, int s, Span<int> accRe, Span<int> accIm)
     {
         int saturated = 0;
+        if (gIm == 0)
+        {
+            // A real g (the LRU readout gradient): the gIm terms are R(0) = 0, so only two products remain.
+            for (int j = 0; j < accRe.Length; j++)
+            {
+                accRe[j] = Saturate(accRe[j] + MulRound(gRe, eRe[j], s), ref saturated);
+                accIm[j] = Saturate(accIm[j] - MulRound(gRe, eIm[j], s), ref saturated);
+            }
+
+            return saturated;
+        }
+
         for (int j = 0; j < accRe.Length; j++)
         {
             long er = eRe[j], ei = eIm[j];

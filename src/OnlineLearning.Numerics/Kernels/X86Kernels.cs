@@ -22,7 +22,7 @@ namespace OnlineLearning.Numerics.Kernels;
 /// </list>
 /// x86 has no saturating int32 add; <see cref="AddSat32"/> (used by the fused trace kernel) detects overflow from the sign bits.
 /// </remarks>
-public sealed class X86Kernels : Vector128Kernels
+public sealed partial class X86Kernels : Vector128Kernels
 {
     private const int Shorts = 8;
     private const int Ints = 4;
