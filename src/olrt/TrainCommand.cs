@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using OnlineLearning.Core.Checkpoints;
 using OnlineLearning.Core.Data;
 using OnlineLearning.Core.Experiments;
+using OnlineLearning.Core.Lru;
 using OnlineLearning.Core.Models;
 using OnlineLearning.Core.Networks;
 using OnlineLearning.Core.Training;
@@ -87,6 +88,11 @@ internal static partial class TrainCommand
         if (s.Task is not null && TaskCatalog.IsRegression(s.Task))
         {
             return RunEcg(s);
+        }
+
+        if (s.Task == "copy")
+        {
+            return RunCopy(s);
         }
 
         // The model first (its family decides the encoding), then the data.
@@ -253,6 +259,95 @@ internal static partial class TrainCommand
         Console.WriteLine(string.Create(Inv,
             $"test next-sample MSE {result.TestMse:0.000000} mV^2, naive last-value {result.NaiveMse:0.000000} mV^2, ratio {result.Ratio:0.0000} " +
             $"(ecg, {rule}, q, {series.Train.Length} training samples, {s.Epochs} epoch(s), {seconds:F1} s)"));
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--task copy</c>: the copy task (seed 004 B.1) at the CI size (2 layers, N 32, H 64, pattern 10, delay 7)
+    /// through the network contract, one update per sequence, with the chosen optimiser and schedule (over samples).
+    /// --subset is the number of training samples (default 6,000); the result is the final training loss per recall step.
+    /// </summary>
+    private static int RunCopy(Settings s)
+    {
+        string rule = s.Rule ?? "online";
+        if (s.Precision != "q" || rule is not ("online" or "spatial" or "truncated") || s.Model is not null || s.Checkpoint is not null)
+        {
+            throw new ArgumentException("--task copy trains its own LRU stack in fixed point: --rule online, spatial or truncated, --precision q, no --model or --checkpoint");
+        }
+
+        var options = new CopyTaskExperimentOptions
+        {
+            Layers = 2, N = 32, H = 64, PatternLength = 10, Samples = s.Subset ?? 6000, Seed = s.Seed, ProgressEvery = 0,
+            FinalWindow = 200,
+        };
+        // Per-sequence rates (the gradient is summed over the 27 steps): SGD 2^-10 (olrt copy-task --size ci), momentum 2^-13, Adam 0.001.
+        var sgd = s.Optimizer switch
+        {
+            "adam" => new SgdOptions { Kind = OptimizerKind.Adam, LearningRate = s.LearningRate ?? 0.001, WeightDecay = s.WeightDecay, Seed = (ulong)s.Seed },
+            "momentum" => new SgdOptions { LearningRate = s.LearningRate ?? 1.0 / 8192, Momentum = 0.9, Seed = (ulong)s.Seed },
+            _ => new SgdOptions { LearningRate = s.LearningRate ?? 1.0 / 1024, Seed = (ulong)s.Seed },
+        };
+        var schedule = s.Schedule == "cosine" || s.Warmup > 0
+            ? new LearningRateSchedule
+            {
+                Kind = s.Schedule == "cosine" ? ScheduleKind.Cosine : ScheduleKind.Constant,
+                WarmupUpdates = s.Warmup,
+                TotalUpdates = options.Samples,
+            }
+            : null;
+        Console.Error.WriteLine(string.Create(Inv,
+            $"olrt train: copy task (2 layers, N 32, H 64, pattern 10, delay 7), {options.Samples} samples, rule {rule}, {s.Optimizer} lr {sgd.LearningRate:G4}, " +
+            $"{s.Schedule} schedule, warm-up {s.Warmup}, seed {s.Seed}"));
+        var clock = Stopwatch.StartNew();
+        var (result, curve) = CopyTaskExperiment.RunContract(options, rule, sgd, schedule, curveEvery: Math.Max(1, options.Samples / 24), progress: null);
+        foreach (var (n, loss) in curve)
+        {
+            Console.Error.WriteLine(string.Create(Inv, $"sample {n}: loss/recall step {loss:F4}"));
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (s.Out is not null)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            {
+                w.WriteStartObject();
+                w.WriteString("task", "copy");
+                w.WriteString("model", "copy-ci: 2 layers, N 32, H 64, pattern 10, delay 7, lru-only, MSE");
+                w.WriteString("family", "lru");
+                w.WriteString("rule", rule);
+                w.WriteString("precision", "q");
+                w.WriteString("optimizer", s.Optimizer);
+                w.WriteNumber("learning_rate", sgd.LearningRate);
+                w.WriteString("schedule", s.Schedule);
+                w.WriteNumber("warmup", s.Warmup);
+                w.WriteNumber("seed", s.Seed);
+                w.WriteNumber("train_samples", result.Samples);
+                w.WriteString("backend", Backends.Name(Backends.Current.Backend));
+                Number(w, "initial_loss", result.InitialLoss);
+                Number(w, "final_loss", result.FinalLoss);
+                w.WriteNumber("final_window", options.FinalWindow);
+                w.WriteNumber("saturations", result.Saturations);
+                w.WriteNumber("seconds", Math.Round(seconds, 3));
+                w.WriteStartArray("curve");
+                foreach (var (n, loss) in curve)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("samples", n);
+                    Number(w, "train_loss", loss);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            AtomicFile.WriteAllText(s.Out, Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
+        }
+
+        Console.WriteLine(string.Create(Inv,
+            $"final training loss per recall step {result.FinalLoss:0.0000} (mean of the last {Math.Min(options.FinalWindow, result.Samples)} samples; initial {result.InitialLoss:0.0000}) " +
+            $"(copy, {rule}, {s.Optimizer} lr {sgd.LearningRate:G4}, {s.Schedule}, {result.Samples} samples, {result.Saturations} saturations, {seconds:F1} s)"));
         return 0;
     }
 

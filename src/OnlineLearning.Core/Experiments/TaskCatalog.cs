@@ -21,7 +21,7 @@ public sealed record TaskData(string Name, SequenceSet Train, SequenceSet Test, 
 /// </summary>
 public static class TaskCatalog
 {
-    public static readonly IReadOnlyList<string> Names = ["digits", "mnist", "fashion-mnist", "randman-t", "randman-r", "babyss", "ecg"];
+    public static readonly IReadOnlyList<string> Names = ["digits", "mnist", "fashion-mnist", "randman-t", "randman-r", "babyss", "ecg", "copy"];
 
     /// <summary>Tasks that are next-sample regression (<see cref="EcgPrediction"/>), not classification: <see cref="Load"/> does not take them.</summary>
     public static bool IsRegression(string name) => name == "ecg";
@@ -78,6 +78,9 @@ public static class TaskCatalog
                 return new TaskData(name, new StepLabelledSequences([train], 4), new StepLabelledSequences([test], 4), lru ? "lru-babyss" : "snn-babyss",
                     "BabyECG heart rate (standardised) in, sleep state (4 classes) per step out");
             }
+
+            case "copy":
+                throw new ArgumentException("copy is the LRU copy task: train it with CopyTaskExperiment.RunContract", nameof(name));
 
             case "ecg":
                 throw new ArgumentException("ecg is next-sample regression: load it with EcgSeries.Load and train it with EcgPrediction", nameof(name));
