@@ -217,6 +217,11 @@ internal static partial class TrainCommand
             throw new ArgumentException("--task ecg needs an LRU model with 1 input and 1 output and an mse loss (default: the lru-ecg preset)");
         }
 
+        if (s.Steps is not null)
+        {
+            throw new ArgumentException("--task ecg is one sample per step: --steps does not apply");
+        }
+
         var series = EcgSeries.Split(DataCache.EcgMillivolts(), EcgDat.SampleRateHz, 0.8,
             s.Subset is int n ? n / EcgDat.SampleRateHz : null, s.TestSubset is int m ? m / EcgDat.SampleRateHz : null);
         // SGD 0.005 by default: at 0.01 the lr-ecg preset diverges (output saturated) with some seeds and short segments.
@@ -273,6 +278,11 @@ internal static partial class TrainCommand
         if (s.Precision != "q" || rule is not ("online" or "spatial" or "truncated") || s.Model is not null || s.Checkpoint is not null)
         {
             throw new ArgumentException("--task copy trains its own LRU stack in fixed point: --rule online, spatial or truncated, --precision q, no --model or --checkpoint");
+        }
+
+        if (s.Epochs != 1 || s.TestSubset is not null || s.Steps is not null)
+        {
+            throw new ArgumentException("--task copy draws fresh samples: give --subset (the number of samples), not --epochs, --test-subset or --steps");
         }
 
         var options = new CopyTaskExperimentOptions
