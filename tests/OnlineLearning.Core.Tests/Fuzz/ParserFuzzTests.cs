@@ -105,7 +105,7 @@ public sealed class ParserFuzzTests
     [Test]
     public void The_runner_reports_other_exceptions_slow_inputs_and_large_allocations_as_failures()
     {
-        var fuzzer = new SeededFuzzer(1) { PerInputBudget = TimeSpan.FromMilliseconds(50), AllocationAllowance = 1 << 20, AllocationPerInputByte = 0 };
+        var fuzzer = new SeededFuzzer(1) { PerInputBudget = TimeSpan.FromMilliseconds(500), AllocationAllowance = 1 << 20, AllocationPerInputByte = 0 };
         byte[][] corpus = [[1, 2, 3]];
         int calls = 0;
         var report = fuzzer.Run("runner self-test", corpus, 3, input =>
@@ -114,7 +114,7 @@ public sealed class ParserFuzzTests
             {
                 case 0: throw new DataFileException("f", 1, "clean");
                 case 1: throw new InvalidOperationException("not clean");
-                case 2: Thread.Sleep(120); break;
+                case 2: Thread.Sleep(1200); break;
                 case 3: GC.KeepAlive(new byte[4 << 20]); break;
                 default: break;
             }
