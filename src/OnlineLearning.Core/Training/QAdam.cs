@@ -177,31 +177,13 @@ public sealed class QAdam : IOptimizer
     public void SetLearningRateFactor(Arena arena, double factor)
     {
         ArgumentNullException.ThrowIfNull(arena);
-        if (!(factor >= 0 && factor <= 1e6))
-        {
-            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be in [0, 1e6].");
-        }
-
-        var rates = arena.Int64(_learningRates);
-        for (int p = 0; p < rates.Length; p++)
-        {
-            rates[p] = QFormat.Quantize(_initialRates[p] * factor, 0, 0, long.MaxValue);
-        }
+        LearningRateTable.SetFactor(arena.Int64(_learningRates), _initialRates, factor);
     }
 
     public void ScaleLearningRates(Arena arena, double factor)
     {
         ArgumentNullException.ThrowIfNull(arena);
-        if (!(factor > 0 && factor <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be in (0, 1].");
-        }
-
-        var rates = arena.Int64(_learningRates);
-        for (int p = 0; p < rates.Length; p++)
-        {
-            rates[p] = QFormat.Quantize(rates[p] * factor, 0, 0, long.MaxValue);
-        }
+        LearningRateTable.Scale(arena.Int64(_learningRates), factor);
     }
 
     /// <summary>Applies every accumulated gradient and zeroes the accumulators. Integer-only, no allocation.</summary>

@@ -93,16 +93,7 @@ public sealed class QSgd : IOptimizer
     public void ScaleLearningRates(Arena arena, double factor)
     {
         ArgumentNullException.ThrowIfNull(arena);
-        if (!(factor > 0 && factor <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be in (0, 1].");
-        }
-
-        var rates = arena.Int64(_learningRates);
-        for (int p = 0; p < rates.Length; p++)
-        {
-            rates[p] = QFormat.Quantize(rates[p] * factor, 0, 0, long.MaxValue);
-        }
+        LearningRateTable.Scale(arena.Int64(_learningRates), factor);
     }
 
     /// <summary>
@@ -112,16 +103,7 @@ public sealed class QSgd : IOptimizer
     public void SetLearningRateFactor(Arena arena, double factor)
     {
         ArgumentNullException.ThrowIfNull(arena);
-        if (!(factor >= 0 && factor <= 1e6))
-        {
-            throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must be in [0, 1e6].");
-        }
-
-        var rates = arena.Int64(_learningRates);
-        for (int p = 0; p < rates.Length; p++)
-        {
-            rates[p] = QFormat.Quantize(_initialRates[p] * factor, 0, 0, long.MaxValue);
-        }
+        LearningRateTable.SetFactor(arena.Int64(_learningRates), _initialRates, factor);
     }
 
     /// <summary>The current learning rate of parameter p in real units (reporting).</summary>
