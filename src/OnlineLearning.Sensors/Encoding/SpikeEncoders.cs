@@ -13,57 +13,31 @@ public sealed record SpikeEncoderConfig(int Channels, int Threshold, QFormat Out
 /// since the last spike, an OFF spike (output 2c + 1) when it has fallen by as much; the reference then jumps to the
 /// current value. The first frame only sets the references.
 /// </summary>
-public sealed class DeltaEncoder : IFrameEncoder
+public sealed class DeltaEncoder : OnOffSpikeEncoder
 {
-    private readonly SpikeEncoderConfig _config;
-    private readonly int[] _reference;
-    private readonly short _spike;
-    private bool _primed;
-
     public DeltaEncoder(SpikeEncoderConfig config)
+        : base(config, "Delta encoder", "threshold")
     {
-        ArgumentNullException.ThrowIfNull(config);
-        EncoderChecks.Require(config.Channels >= 1, $"Delta encoder: {config.Channels} channels.");
-        EncoderChecks.Require(config.Threshold >= 1, $"Delta encoder: threshold {config.Threshold} must be at least 1 count.");
-        EncoderChecks.Require(config.OutputFormat.Storage == QStorage.Int16, "Delta encoder: the output is int16.");
-        _config = config;
-        _reference = new int[config.Channels];
-        _spike = config.SpikeValue != 0 ? config.SpikeValue : EncoderChecks.One(config.OutputFormat);
     }
 
-    public int InputChannels => _config.Channels;
-
-    public int OutputChannels => 2 * _config.Channels;
-
-    public QFormat OutputFormat => _config.OutputFormat;
-
-    public long Saturations => 0;
-
-    public void Encode(ReadOnlySpan<short> frame, Span<short> output)
+    public override void Encode(ReadOnlySpan<short> frame, Span<short> output)
     {
         EncoderChecks.CheckSpans(this, frame, output);
         for (int c = 0; c < frame.Length; c++)
         {
             int x = frame[c];
-            int delta = x - _reference[c];
-            bool on = _primed && delta >= _config.Threshold;
-            bool off = _primed && delta <= -_config.Threshold;
-            if (on || off || !_primed)
+            int delta = x - Reference[c];
+            bool on = Primed && delta >= Threshold;
+            bool off = Primed && delta <= -Threshold;
+            if (on || off || !Primed)
             {
-                _reference[c] = x;
+                Reference[c] = x;
             }
 
-            output[2 * c] = on ? _spike : (short)0;
-            output[(2 * c) + 1] = off ? _spike : (short)0;
+            Emit(output, c, on, off);
         }
 
-        _primed = true;
-    }
-
-    public void Reset()
-    {
-        Array.Clear(_reference);
-        _primed = false;
+        Primed = true;
     }
 }
 
@@ -73,59 +47,33 @@ public sealed class DeltaEncoder : IFrameEncoder
 /// stays on the level grid, so slow drifts still spike once per level. Several levels crossed in one frame give one
 /// spike; the extra crossings are counted in <see cref="MissedCrossings"/>.
 /// </summary>
-public sealed class LevelCrossingEncoder : IFrameEncoder
+public sealed class LevelCrossingEncoder : OnOffSpikeEncoder
 {
-    private readonly SpikeEncoderConfig _config;
-    private readonly int[] _level;
-    private readonly short _spike;
-    private bool _primed;
-
     public LevelCrossingEncoder(SpikeEncoderConfig config)
+        : base(config, "Level-crossing encoder", "level spacing")
     {
-        ArgumentNullException.ThrowIfNull(config);
-        EncoderChecks.Require(config.Channels >= 1, $"Level-crossing encoder: {config.Channels} channels.");
-        EncoderChecks.Require(config.Threshold >= 1, $"Level-crossing encoder: level spacing {config.Threshold} must be at least 1 count.");
-        EncoderChecks.Require(config.OutputFormat.Storage == QStorage.Int16, "Level-crossing encoder: the output is int16.");
-        _config = config;
-        _level = new int[config.Channels];
-        _spike = config.SpikeValue != 0 ? config.SpikeValue : EncoderChecks.One(config.OutputFormat);
     }
-
-    public int InputChannels => _config.Channels;
-
-    public int OutputChannels => 2 * _config.Channels;
-
-    public QFormat OutputFormat => _config.OutputFormat;
-
-    public long Saturations => 0;
 
     /// <summary>Level crossings beyond the first in a single frame.</summary>
     public long MissedCrossings { get; private set; }
 
-    public void Encode(ReadOnlySpan<short> frame, Span<short> output)
+    public override void Encode(ReadOnlySpan<short> frame, Span<short> output)
     {
         EncoderChecks.CheckSpans(this, frame, output);
         for (int c = 0; c < frame.Length; c++)
         {
             // Floor division, so levels are evenly spaced through zero: level(-1) = -1 for threshold 2.
-            int level = FloorDiv(frame[c], _config.Threshold);
-            int crossed = _primed ? level - _level[c] : 0;
-            _level[c] = level;
-            output[2 * c] = crossed > 0 ? _spike : (short)0;
-            output[(2 * c) + 1] = crossed < 0 ? _spike : (short)0;
+            int level = FloorDiv(frame[c], Threshold);
+            int crossed = Primed ? level - Reference[c] : 0;
+            Reference[c] = level;
+            Emit(output, c, crossed > 0, crossed < 0);
             if (crossed is > 1 or < -1)
             {
                 MissedCrossings += Math.Abs(crossed) - 1;
             }
         }
 
-        _primed = true;
-    }
-
-    public void Reset()
-    {
-        Array.Clear(_level);
-        _primed = false;
+        Primed = true;
     }
 
     private static int FloorDiv(int a, int b) => (a / b) - ((a % b != 0 && (a < 0) != (b < 0)) ? 1 : 0);
