@@ -318,19 +318,11 @@ internal static partial class TrainCommand
         double seconds = clock.Elapsed.TotalSeconds;
         if (s.Out is not null)
         {
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            AtomicFile.WriteAllText(s.Out, JsonText(w =>
             {
-                w.WriteStartObject();
                 w.WriteString("task", "copy");
                 w.WriteString("model", "copy-ci: 2 layers, N 32, H 64, pattern 10, delay 7, lru-only, MSE");
-                w.WriteString("family", "lru");
-                w.WriteString("rule", rule);
-                w.WriteString("precision", "q");
-                w.WriteString("optimizer", s.Optimizer);
-                w.WriteNumber("learning_rate", sgd.LearningRate);
-                w.WriteString("schedule", s.Schedule);
-                w.WriteNumber("warmup", s.Warmup);
+                WriteRunSettings(w, s, "lru", rule, "q", sgd);
                 w.WriteNumber("seed", s.Seed);
                 w.WriteNumber("train_samples", result.Samples);
                 w.WriteString("backend", Backends.Name(Backends.Current.Backend));
@@ -349,10 +341,7 @@ internal static partial class TrainCommand
                 }
 
                 w.WriteEndArray();
-                w.WriteEndObject();
-            }
-
-            AtomicFile.WriteAllText(s.Out, Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
+            }));
         }
 
         Console.WriteLine(string.Create(Inv,
@@ -363,20 +352,12 @@ internal static partial class TrainCommand
 
     private static string EcgJson(Settings s, ModelDocument document, string rule, SgdOptions sgd, EcgSeries series, EcgResult result, double seconds, OnlineNetwork network)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        return JsonText(w =>
         {
-            w.WriteStartObject();
             w.WriteString("task", "ecg");
             w.WriteString("encoding", "MIT-BIH ECG, 360 Hz, standardised by the training segment; target: the next sample");
             w.WriteString("model", document.Name);
-            w.WriteString("family", "lru");
-            w.WriteString("rule", rule);
-            w.WriteString("precision", "q");
-            w.WriteString("optimizer", s.Optimizer);
-            w.WriteNumber("learning_rate", sgd.LearningRate);
-            w.WriteString("schedule", s.Schedule);
-            w.WriteNumber("warmup", s.Warmup);
+            WriteRunSettings(w, s, "lru", rule, "q", sgd);
             w.WriteNumber("epochs", s.Epochs);
             w.WriteNumber("seed", s.Seed);
             w.WriteNumber("train_samples", series.Train.Length);
@@ -402,15 +383,8 @@ internal static partial class TrainCommand
             }
 
             w.WriteEndArray();
-            var health = network.Health();
-            w.WriteStartObject("health");
-            w.WriteNumber("steps", health.Steps);
-            w.WriteNumber("updates", health.Updates);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+            WriteHealth(w, network, saturations: false);
+        });
     }
 
     private static void Validate(Settings s)
@@ -554,28 +528,12 @@ internal static partial class TrainCommand
     private static string Json(Settings s, TaskData taskData, SequenceSet train, SequenceSet test, ModelDocument document, string family, string rule, bool f64,
         SgdOptions sgd, IReadOnlyList<CurvePoint> curve, double seconds, OnlineNetwork? network)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        return JsonText(w =>
         {
-            w.WriteStartObject();
             w.WriteString("task", taskData.Name);
             w.WriteString("encoding", taskData.Encoding);
             w.WriteString("model", document.Name);
-            w.WriteString("family", family);
-            w.WriteString("rule", rule);
-            w.WriteString("precision", f64 ? "f64" : "q");
-            w.WriteString("optimizer", s.Optimizer);
-            w.WriteNumber("learning_rate", sgd.LearningRate);
-            if (sgd.Kind == OptimizerKind.Adam)
-            {
-                w.WriteNumber("beta1", sgd.Beta1);
-                w.WriteNumber("beta2", sgd.Beta2);
-                w.WriteNumber("epsilon", sgd.Epsilon);
-                w.WriteNumber("weight_decay", sgd.WeightDecay);
-            }
-
-            w.WriteString("schedule", s.Schedule);
-            w.WriteNumber("warmup", s.Warmup);
+            WriteRunSettings(w, s, family, rule, f64 ? "f64" : "q", sgd);
             w.WriteNumber("epochs", s.Epochs);
             w.WriteNumber("seed", s.Seed);
             w.WriteNumber("train_samples", train.Count);
@@ -601,24 +559,63 @@ internal static partial class TrainCommand
             w.WriteEndArray();
             if (network is not null)
             {
-                var health = network.Health();
-                w.WriteStartObject("health");
-                w.WriteNumber("steps", health.Steps);
-                w.WriteNumber("updates", health.Updates);
-                w.WriteStartObject("saturations");
-                foreach (var (tensor, events) in network.Arena.SaturationReport().Where(e => e.Events > 0))
-                {
-                    w.WriteNumber(tensor, events);
-                }
+                WriteHealth(w, network, saturations: true);
+            }
+        });
+    }
 
-                w.WriteEndObject();
-                w.WriteEndObject();
+    /// <summary>One indented JSON object, written by <paramref name="body"/>, as text with a final newline.</summary>
+    private static string JsonText(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>The settings every result file records: family, rule, precision, optimiser and schedule.</summary>
+    private static void WriteRunSettings(Utf8JsonWriter w, Settings s, string family, string rule, string precision, SgdOptions sgd)
+    {
+        w.WriteString("family", family);
+        w.WriteString("rule", rule);
+        w.WriteString("precision", precision);
+        w.WriteString("optimizer", s.Optimizer);
+        w.WriteNumber("learning_rate", sgd.LearningRate);
+        if (sgd.Kind == OptimizerKind.Adam)
+        {
+            w.WriteNumber("beta1", sgd.Beta1);
+            w.WriteNumber("beta2", sgd.Beta2);
+            w.WriteNumber("epsilon", sgd.Epsilon);
+            w.WriteNumber("weight_decay", sgd.WeightDecay);
+        }
+
+        w.WriteString("schedule", s.Schedule);
+        w.WriteNumber("warmup", s.Warmup);
+    }
+
+    private static void WriteHealth(Utf8JsonWriter w, OnlineNetwork network, bool saturations)
+    {
+        var health = network.Health();
+        w.WriteStartObject("health");
+        w.WriteNumber("steps", health.Steps);
+        w.WriteNumber("updates", health.Updates);
+        if (saturations)
+        {
+            w.WriteStartObject("saturations");
+            foreach (var (tensor, events) in health.Saturations.Where(e => e.Events > 0))
+            {
+                w.WriteNumber(tensor, events);
             }
 
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        w.WriteEndObject();
     }
 
     private static void Number(Utf8JsonWriter w, string name, double value)
