@@ -49,8 +49,11 @@ public sealed class ModelDocument
     /// <summary>Reads and parses a model file (errors name the file and line).</summary>
     public static ModelDocument Load(string path)
     {
-        var spec = ModelSpec.Load(path);
-        return new ModelDocument(path, File.ReadAllText(path), spec);
+        // One read, through the size-capped reader the model parser uses; the text is kept for the checkpoint.
+        byte[] bytes = DataFiles.ReadAllBytes(path, DataFiles.MaxModelBytes);
+        var spec = ModelSpec.Parse(JsonTree.Parse(path, bytes));
+        int bom = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        return new ModelDocument(path, Encoding.UTF8.GetString(bytes, bom, bytes.Length - bom), spec);
     }
 
     /// <summary>Parses model text held in memory; <paramref name="name"/> names it in errors.</summary>
