@@ -152,8 +152,9 @@ public sealed class Checkpoint
 
         if (_bytes.Length < CheckpointFormat.Magic.Length || !_bytes.AsSpan(0, CheckpointFormat.Magic.Length).SequenceEqual(CheckpointFormat.Magic))
         {
-            throw new CheckpointException(Path, _bytes.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? CheckpointProblem.Empty : CheckpointProblem.BadMagic,
-                _bytes.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? "holds only zero bytes" : "is not an olrt checkpoint (no OLRTCKPT magic)");
+            bool zeroed = !_bytes.AsSpan().ContainsAnyExcept((byte)0);
+            throw new CheckpointException(Path, zeroed ? CheckpointProblem.Empty : CheckpointProblem.BadMagic,
+                zeroed ? "holds only zero bytes" : "is not an olrt checkpoint (no OLRTCKPT magic)");
         }
 
         if (_bytes.Length < CheckpointFormat.FixedHeaderBytes + 4)
