@@ -43,8 +43,8 @@ internal sealed class LruTensors
         _eLambdaIm = Add("e_lambda_im", TensorRole.RuleTrace, I32, ELambdaFrac, n);
         _eGammaRe = Add("e_gamma_re", TensorRole.RuleTrace, I32, EGammaFrac, n);
         _eGammaIm = Add("e_gamma_im", TensorRole.RuleTrace, I32, EGammaFrac, n);
-        _eBRe = Add("e_B_re", TensorRole.RuleTrace, I32, EBFrac, n * h);
-        _eBIm = Add("e_B_im", TensorRole.RuleTrace, I32, EBFrac, n * h);
+        _eBRe = plan.Add($"{prefix}.e_B_re", TensorRole.RuleTrace, I32, EBFrac, n, h);   // [N][H], like B
+        _eBIm = plan.Add($"{prefix}.e_B_im", TensorRole.RuleTrace, I32, EBFrac, n, h);
         _gRe = Add("dh_re", TensorRole.Scratch, I32, ErrorFrac, n);
         _gIm = Add("dh_im", TensorRole.Scratch, I32, ErrorFrac, n);
         _carryRe = Add("carry_re", TensorRole.RuleTrace, I32, ErrorFrac, n);
