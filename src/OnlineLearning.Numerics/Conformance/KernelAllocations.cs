@@ -56,6 +56,8 @@ public static class KernelAllocations
         ("OuterProductAccumulate", static (k, b) => k.OuterProductAccumulate(b.RowsI, b.X, 15, b.G)),
         ("SgdUpdate(int16)", static (k, b) => b.Sink += k.SgdUpdate(b.IDst, b.K, 16384, b.J, 1 << 28, 24, b.Dst, 12, b.Lanes).ValueSaturations),
         ("SgdUpdate(int32)", static (k, b) => b.Sink += k.SgdUpdate(b.IDst, default, 0, b.J, 1 << 28, 24, b.IDst2, 0, b.Lanes).ValueSaturations),
+        ("TraceUpdateSgdRow", static (k, b) => b.Sink += k.TraceUpdateSgdRow(
+            b.E.AsSpan(0, b.N), 30000, b.X, 12345, 12, b.K, 16384, b.J, 1 << 28, 24, b.Dst, 12, b.Lanes, 5, b.IDst).ValueSaturations),
     ];
 
     private sealed class Buffers

@@ -53,6 +53,7 @@ public static partial class KernelConformance
         new("OuterProductAccumulate", OuterProduct),
         new("SgdUpdate(int16)", (s, c, r, n, p, o) => SgdUpdate(s, c, r, n, p, o, wide: false)),
         new("SgdUpdate(int32)", (s, c, r, n, p, o) => SgdUpdate(s, c, r, n, p, o, wide: true)),
+        new("TraceUpdateSgdRow", TraceUpdateSgdRow),
     ];
 
     /// <summary>All lengths the suite tries.</summary>

@@ -97,5 +97,9 @@ public abstract partial class QKernels
         public SgdArgs From(int start) => new(
             Gradient[start..], Velocity.IsEmpty ? Velocity : Velocity[start..], MomentumQ15, Master[start..],
             LearningRateQ, RoundingShift, ValueShift, RngLanes);
+
+        /// <summary>The same operands drawing from other generator lanes.</summary>
+        public SgdArgs WithLanes(Span<uint> lanes) => new(
+            Gradient, Velocity, MomentumQ15, Master, LearningRateQ, RoundingShift, ValueShift, lanes);
     }
 }

@@ -54,6 +54,24 @@ public static class StochasticRounding
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Offset(uint draw, int shift) => (int)(draw >> (32 - shift));
 
+    /// <summary>rotated[t] = lanes[(rotation + t) mod Lanes]: element t of a slice that starts at index rotation draws from rotated[t mod Lanes].</summary>
+    internal static void Rotate(ReadOnlySpan<uint> lanes, int rotation, Span<uint> rotated)
+    {
+        for (int t = 0; t < Lanes; t++)
+        {
+            rotated[t] = lanes[(rotation + t) % Lanes];
+        }
+    }
+
+    /// <summary>The inverse of <see cref="Rotate"/>: lanes[(rotation + t) mod Lanes] = rotated[t].</summary>
+    internal static void Unrotate(ReadOnlySpan<uint> rotated, int rotation, Span<uint> lanes)
+    {
+        for (int t = 0; t < Lanes; t++)
+        {
+            lanes[(rotation + t) % Lanes] = rotated[t];
+        }
+    }
+
     internal static void CheckLanes(Span<uint> lanes)
     {
         CheckLength(lanes);
