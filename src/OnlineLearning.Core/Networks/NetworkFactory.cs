@@ -37,7 +37,11 @@ public static class NetworkFactory
             case SnnSpec snn:
                 var snnRule = RuleNames.ParseSnn(rule);
                 RejectBptt(snnRule == SnnRule.Bptt);
-                return QSnnNetwork.Create(snn, new QSnnOptions { Rule = snnRule, Schedule = options.Schedule, Sgd = options.Sgd, Kernels = options.Kernels });
+                return QSnnNetwork.Create(snn, new QSnnOptions
+                {
+                    Rule = snnRule, Schedule = options.Schedule, Sgd = options.Sgd, Kernels = options.Kernels,
+                    FuseImmediateUpdate = options.FuseImmediateUpdate,
+                });
             case LruSpec lru:
                 var lruRule = RuleNames.ParseLru(rule);
                 RejectBptt(lruRule == LruRule.Bptt);

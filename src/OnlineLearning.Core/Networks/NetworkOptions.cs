@@ -15,4 +15,10 @@ public sealed record NetworkOptions
 
     /// <summary>Kernels to run on; null means <see cref="Backends.Current"/>.</summary>
     public QKernels? Kernels { get; init; }
+
+    /// <summary>
+    /// Spiking networks under immediate SGD apply each weight gradient row as the trace pass forms it (bit-identical
+    /// to accumulating and applying; see <see cref="Snn.QSnnOptions.FuseImmediateUpdate"/>). False keeps the two passes.
+    /// </summary>
+    public bool FuseImmediateUpdate { get; init; } = true;
 }

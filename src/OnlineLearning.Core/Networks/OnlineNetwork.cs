@@ -15,6 +15,9 @@ public abstract class OnlineNetwork : IOnlineNetwork
     // Slots of the control tensor.
     private const int SinceUpdate = 0, Pending = 1, Steps = 2, Updates = 3, Sequences = 4, ControlSlots = 5;
 
+    // Set inside one step and cleared by the clock at its end, so it is never state between steps.
+    private bool _updatedDuringStep;
+
     private readonly ArenaTensor _control;
     private Arena? _arena;
 
@@ -156,11 +159,30 @@ public abstract class OnlineNetwork : IOnlineNetwork
     {
     }
 
+    /// <summary>
+    /// True when this step's gradient may be applied by the family during its backward pass (immediate updates with
+    /// plain SGD, which has no per-step state beyond the shared generator lanes): the family then updates every
+    /// trained parameter, in the optimiser's order, and calls <see cref="MarkUpdatedDuringStep"/>.
+    /// </summary>
+    protected bool CanUpdateDuringStep => Schedule.Mode == UpdateMode.Immediate && Optimizer is QSgd;
+
+    /// <summary>The family applied this step's update itself: the clock counts it as the update <see cref="ApplyUpdate"/> would have made.</summary>
+    protected void MarkUpdatedDuringStep() => _updatedDuringStep = true;
+
     // The one update clock: immediate, every K steps, at sequence ends, or never.
     private void AfterStep(bool gradientAdded)
     {
         Span<long> c = Arena.Int64(_control);
         c[Steps]++;
+        if (_updatedDuringStep)
+        {
+            _updatedDuringStep = false;
+            c[SinceUpdate] = 0;
+            c[Pending] = 0;
+            c[Updates]++;
+            return;
+        }
+
         if (gradientAdded)
         {
             c[Pending] = 1;

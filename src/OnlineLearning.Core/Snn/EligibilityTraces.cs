@@ -89,7 +89,7 @@ internal sealed class EligibilityTraces : SnnLayerTraces
         for (int i = 0; i < n; i++)
         {
             int lh = QMath.SaturateToInt32(QMath.ShiftRightRound((long)s.Signal[i] * s.H[i], SignalFrac + 15 - ScaledSignalFrac));
-            WideSignal.TraceRow(k, eps.Slice(i * m, m), d[i], s.X, lh, ScaledSignalFrac, TraceFrac, s.Gw.Slice(i * m, m));
+            s.WeightRow(k, i, eps.Slice(i * m, m), d[i], s.X, lh, ScaledSignalFrac, TraceFrac);
 
             // dθ: (L h') (ε^θ − 1), the product of e^θ = h' (ε^θ − 1) with L taken in the wide format.
             long product = (long)lh * (epsTheta[i] - TraceOne);
@@ -108,7 +108,7 @@ internal sealed class EligibilityTraces : SnnLayerTraces
         {
             var epsRow = eps.Slice(i * m, m);
             k.ScaleQ15(epsRow, s.H[i], s.Row);
-            WideSignal.TraceRow(k, r.Slice(i * m, m), C.Kappa, s.Row, s.Signal[i], SignalFrac, TraceFrac, s.Gw.Slice(i * m, m));
+            s.WeightRow(k, i, r.Slice(i * m, m), C.Kappa, s.Row, s.Signal[i], SignalFrac, TraceFrac);
         }
 
         var eTheta = arena.Int16(_eTheta);

@@ -73,7 +73,19 @@ internal sealed class PresynapticTraces : SnnLayerTraces
     public override void Learn(QKernels k, Arena arena, SnnLearnSpans s)
     {
         var z = arena.Int16(_zHat ?? _aHat);
-        WideSignal.OuterAccumulate(k, s.C, ScaledSignalFrac, z, TraceFrac, s.Gw, s.Row);
+        if (s.UpdateNow)
+        {
+            // Every row, zero signal or not: each row's update draws its generator numbers.
+            for (int i = 0; i < C.Size; i++)
+            {
+                s.WeightRow(k, i, s.Row, 0, z, s.C[i], ScaledSignalFrac, TraceFrac);
+            }
+        }
+        else
+        {
+            WideSignal.OuterAccumulate(k, s.C, ScaledSignalFrac, z, TraceFrac, s.Gw, s.Row);
+        }
+
         Span<short> zTheta = arena.Int16(_zTheta ?? _eTheta);
         if (_zTheta is null)
         {

@@ -138,13 +138,31 @@ internal sealed class QSnnLayer
     /// </summary>
     public int Learn(QKernels k, Arena arena, ReadOnlySpan<short> x, ReadOnlySpan<int> signal)
     {
-        ReadOnlySpan<short> h = arena.Int16(_h);
-        var c = arena.Int32(_c);
-        ReadOnlySpan<short> g = _average is null ? h : _average.Average(arena);
-        int saturations = WideSignal.Multiply(signal, g, SignalFrac, ScaledSignalFrac, c);
-        _traces.Learn(k, arena, new SnnLearnSpans(x, signal, h, c, arena.Int32(W.Gradient), arena.Int32(Threshold.Gradient), arena.Int16(_row)));
+        int saturations = FormSignal(arena, signal);
+        _traces.Learn(k, arena, Spans(arena, x, signal, default, updateNow: false));
         return saturations;
     }
+
+    /// <summary>
+    /// The first half of <see cref="Learn"/>: c = L ⊙ g (<see cref="SignalTimesSurrogate"/>), which
+    /// <see cref="PropagateSignal"/> needs. Returns the number of saturated elements.
+    /// </summary>
+    public int FormSignal(Arena arena, ReadOnlySpan<int> signal)
+    {
+        ReadOnlySpan<short> g = _average is null ? arena.Int16(_h) : _average.Average(arena);
+        return WideSignal.Multiply(signal, g, SignalFrac, ScaledSignalFrac, arena.Int32(_c));
+    }
+
+    /// <summary>
+    /// The second half of <see cref="Learn"/> under immediate SGD: the trace pass, with each W gradient row applied
+    /// by <paramref name="rows"/> as it is formed (θ's gradient is still accumulated). <see cref="FormSignal"/> must
+    /// have run for this step, and W must not be read again this step (the signal below was propagated already).
+    /// </summary>
+    public void LearnUpdating(QKernels k, Arena arena, ReadOnlySpan<short> x, ReadOnlySpan<int> signal, SgdRows rows) =>
+        _traces.Learn(k, arena, Spans(arena, x, signal, rows, updateNow: true));
+
+    private SnnLearnSpans Spans(Arena arena, ReadOnlySpan<short> x, ReadOnlySpan<int> signal, SgdRows rows, bool updateNow) =>
+        new(x, signal, arena.Int16(_h), arena.Int32(_c), arena.Int32(W.Gradient), arena.Int32(Threshold.Gradient), arena.Int16(_row), rows, updateNow);
 
     /// <summary>
     /// The learning signal of the layer below through the current step only (seed 000 Eq. 18):

@@ -41,6 +41,9 @@ public sealed class QSnnNetwork : OnlineNetwork
     private readonly int _errorSlot;
     private readonly int[] _signalSlots;
     private readonly int _targetSlot;
+    private readonly int[] _weightIndex;        // per layer, W's index among the optimiser's parameters
+    private readonly int[] _thresholdIndex;     // per layer, θ's index, or -1 when thresholds are not trained
+    private readonly int _readoutIndex;         // W_out's index, or -1
 
     private QSnnNetwork(SnnSpec spec, QSnnOptions options)
         : base(new ArenaPlan(), options.Schedule)
@@ -95,17 +98,22 @@ public sealed class QSnnNetwork : OnlineNetwork
 
         var trainable = new List<QParameter>();
         var scales = new List<double>();
-        foreach (var layer in _layers)
+        _weightIndex = new int[_layers.Length];
+        _thresholdIndex = new int[_layers.Length];
+        for (int l = 0; l < _layers.Length; l++)
         {
-            trainable.Add(layer.W);
+            _weightIndex[l] = trainable.Count;
+            trainable.Add(_layers[l].W);
             scales.Add(1);
+            _thresholdIndex[l] = options.TrainThresholds ? trainable.Count : -1;
             if (options.TrainThresholds)
             {
-                trainable.Add(layer.Threshold);
+                trainable.Add(_layers[l].Threshold);
                 scales.Add(1);
             }
         }
 
+        _readoutIndex = _readout is not null ? trainable.Count : -1;
         if (_readout is not null)
         {
             trainable.Add(_readout.Weights);
@@ -315,7 +323,12 @@ public sealed class QSnnNetwork : OnlineNetwork
         }
 
         gradientAdded = ReadoutAndLoss(ForwardLayers(x, learning: true), label, hasTarget, step, counters);
-        if (gradientAdded)
+        if (gradientAdded && Options.FuseImmediateUpdate && CanUpdateDuringStep)
+        {
+            BackwardUpdating((QSgd)_optimizer);
+            MarkUpdatedDuringStep();
+        }
+        else if (gradientAdded)
         {
             Backward();
         }
@@ -364,6 +377,55 @@ public sealed class QSnnNetwork : OnlineNetwork
     // Learning signals through the current step only (seed 000 Eq. 18-19): L_k = W_outᵀ e, L_{l-1} = W_lᵀ (L_l ⊙ g_l).
     private void Backward()
     {
+        TopSignal();
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            Arena.CountSaturations(_signalSlots[l], _layers[l].Learn(_k, Arena, LayerInput(l), Arena.Int32(_signals[l])));
+            if (l > 0)
+            {
+                var below = Arena.Int32(_signals[l - 1]);
+                Arena.CountSaturations(_signalSlots[l - 1], _layers[l].PropagateSignal(_k, Arena, below));
+            }
+        }
+    }
+
+    // Backward with the update folded in (immediate SGD): the same learning signals, all formed top-down before any
+    // weight moves; then, bottom-up in the optimiser's parameter order (the order the generator lanes are drawn in),
+    // each layer's trace pass applies W's gradient rows as it forms them and θ gets its own pass; the readout last.
+    // Bit-identical to Backward followed by QSgd.Apply.
+    private void BackwardUpdating(QSgd sgd)
+    {
+        TopSignal();
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            Arena.CountSaturations(_signalSlots[l], _layers[l].FormSignal(Arena, Arena.Int32(_signals[l])));
+            if (l > 0)
+            {
+                var below = Arena.Int32(_signals[l - 1]);
+                Arena.CountSaturations(_signalSlots[l - 1], _layers[l].PropagateSignal(_k, Arena, below));
+            }
+        }
+
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            _layers[l].LearnUpdating(_k, Arena, LayerInput(l), Arena.Int32(_signals[l]), sgd.Rows(Arena, _weightIndex[l]));
+            if (_thresholdIndex[l] >= 0)
+            {
+                sgd.ApplyOne(Arena, _thresholdIndex[l]);
+            }
+        }
+
+        if (_readoutIndex >= 0)
+        {
+            sgd.ApplyOne(Arena, _readoutIndex);
+        }
+    }
+
+    private ReadOnlySpan<short> LayerInput(int l) => l == 0 ? Arena.Int16(_input) : _layers[l - 1].Spikes(Arena);
+
+    // The learning signal of the top layer: L_k = W_outᵀ e (or e itself without a readout).
+    private void TopSignal()
+    {
         var error = Arena.Int16(_error);
         int last = _layers.Length - 1;
         var signal = Arena.Int32(_signals[last]);
@@ -388,17 +450,6 @@ public sealed class QSnnNetwork : OnlineNetwork
                 signal[i] = error[i] << (SignalFrac - _errorFrac);
             }
         }
-
-        for (int l = last; l >= 0; l--)
-        {
-            ReadOnlySpan<short> x = l == 0 ? Arena.Int16(_input) : _layers[l - 1].Spikes(Arena);
-            Arena.CountSaturations(_signalSlots[l], _layers[l].Learn(_k, Arena, x, Arena.Int32(_signals[l])));
-            if (l > 0)
-            {
-                var below = Arena.Int32(_signals[l - 1]);
-                Arena.CountSaturations(_signalSlots[l - 1], _layers[l].PropagateSignal(_k, Arena, below));
-            }
-        }
     }
 
     private static int CountRails(ReadOnlySpan<int> values)
@@ -420,8 +471,7 @@ public sealed class QSnnNetwork : OnlineNetwork
         {
             var signal = Arena.Int32(_signals[l]);
             signal.Clear();
-            ReadOnlySpan<short> x = l == 0 ? Arena.Int16(_input) : _layers[l - 1].Spikes(Arena);
-            _layers[l].Learn(_k, Arena, x, signal);
+            _layers[l].Learn(_k, Arena, LayerInput(l), signal);
         }
     }
 

@@ -39,6 +39,13 @@ public sealed record QSnnOptions
 
     /// <summary>Train the thresholds θ (they always get gradients).</summary>
     public bool TrainThresholds { get; init; } = true;
+
+    /// <summary>
+    /// With immediate SGD updates, apply each W gradient row the moment the trace pass forms it, so the full-size
+    /// gradient accumulator is never written or read (the weights are bit-identical either way). False keeps the
+    /// accumulate-then-apply passes, for comparison.
+    /// </summary>
+    public bool FuseImmediateUpdate { get; init; } = true;
 }
 
 /// <summary>The readout weights the hidden layers' learning signal is computed with.</summary>

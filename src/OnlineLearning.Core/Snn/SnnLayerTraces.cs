@@ -1,5 +1,6 @@
 using OnlineLearning.Core.Memory;
 using OnlineLearning.Core.Models;
+using OnlineLearning.Core.Training;
 using OnlineLearning.Numerics.Kernels;
 
 namespace OnlineLearning.Core.Snn;
@@ -56,8 +57,13 @@ internal abstract class SnnLayerTraces
 /// <summary>The spans one learning step of a layer works on.</summary>
 internal readonly ref struct SnnLearnSpans
 {
-    public SnnLearnSpans(ReadOnlySpan<short> x, ReadOnlySpan<int> signal, ReadOnlySpan<short> h, ReadOnlySpan<int> c, Span<int> gw, Span<int> gTheta, Span<short> row)
+    /// <summary>The spans of one step; with <paramref name="updateNow"/>, W's gradient rows go straight into an SGD step through <paramref name="rows"/>.</summary>
+    public SnnLearnSpans(
+        ReadOnlySpan<short> x, ReadOnlySpan<int> signal, ReadOnlySpan<short> h, ReadOnlySpan<int> c, Span<int> gw, Span<int> gTheta, Span<short> row,
+        SgdRows rows, bool updateNow)
     {
+        Rows = rows;
+        UpdateNow = updateNow;
         X = x;
         Signal = signal;
         H = h;
@@ -84,4 +90,26 @@ internal readonly ref struct SnnLearnSpans
     public Span<int> GTheta { get; }
 
     public Span<short> Row { get; }
+
+    /// <summary>Whether W's gradient rows are consumed by <see cref="Rows"/> as they are formed instead of accumulated in <see cref="Gw"/>.</summary>
+    public bool UpdateNow { get; }
+
+    /// <summary>The immediate SGD step on W, row by row (when <see cref="UpdateNow"/>).</summary>
+    public SgdRows Rows { get; }
+
+    /// <summary>
+    /// Row i of W's trace pass: e = a e + x, and the gradient row c · e (c int32 in cFrac, e in traceFrac) either
+    /// accumulated into <see cref="Gw"/> or, with <see cref="UpdateNow"/>, applied at once; the weights end up the same.
+    /// </summary>
+    public void WeightRow(QKernels k, int i, Span<short> e, short a, ReadOnlySpan<short> x, int c, int cFrac, int traceFrac)
+    {
+        if (UpdateNow)
+        {
+            WideSignal.TraceRowUpdate(Rows, i, e, a, x, c, cFrac, traceFrac);
+        }
+        else
+        {
+            WideSignal.TraceRow(k, e, a, x, c, cFrac, traceFrac, Gw.Slice(i * x.Length, x.Length));
+        }
+    }
 }

@@ -53,6 +53,16 @@ internal static class WideSignal
         k.TraceUpdateAccumulate(e, 1, e.Length, new ReadOnlySpan<short>(in a), x, new ReadOnlySpan<short>(in m), f + traceFrac - SnnFormats.GradientFrac, g);
     }
 
+    /// <summary>
+    /// <see cref="TraceRow"/> for row i of a weight matrix under immediate SGD: the gradient row goes straight into
+    /// the update (<see cref="SgdRows.Row"/>) with the same mantissa and shift, so the weights match the accumulating path.
+    /// </summary>
+    public static void TraceRowUpdate(in SgdRows rows, int i, Span<short> e, short a, ReadOnlySpan<short> x, int c, int cFrac, int traceFrac)
+    {
+        short m = Normalise(c, cFrac, SnnFormats.GradientFrac - traceFrac, out int f);
+        rows.Row(i, e, a, x, m, f + traceFrac - SnnFormats.GradientFrac);
+    }
+
     /// <summary>g[i, j] += c[i] · v[j] (c int32 in cFrac, v int16 in vFrac, g in the gradient format). Rows with c = 0 are skipped.</summary>
     public static void OuterAccumulate(QKernels k, ReadOnlySpan<int> c, int cFrac, ReadOnlySpan<short> v, int vFrac, Span<int> g, Span<short> scratch)
     {

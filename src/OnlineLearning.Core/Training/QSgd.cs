@@ -134,22 +134,54 @@ public sealed class QSgd : IOptimizer
     public void Apply(Arena arena)
     {
         ArgumentNullException.ThrowIfNull(arena);
-        QKernels kernels = Kernels ?? Backends.Current;
-        var lanes = arena.UInt32(_lanes);
-        ReadOnlySpan<long> rates = arena.Int64(_learningRates);
-        short momentumQ15 = (short)arena.Int32(_momentum)[0];
         for (int p = 0; p < _parameters.Length; p++)
         {
-            var parameter = _parameters[p];
-            long learningRateQ = rates[p];
-            Span<int> velocity = parameter.Velocity is { } v && momentumQ15 > 0 ? arena.Int32(v) : default;
-            Span<int> gradient = arena.Int32(parameter.Gradient), master = arena.Int32(parameter.Master);
-            int valueShift = parameter.Formats.MasterFracBits - parameter.Formats.ValueFracBits;
-            SgdCounts counts = parameter.ValueElement == ArenaElement.Int32
-                ? kernels.SgdUpdate(gradient, velocity, momentumQ15, master, learningRateQ, RoundingShift, arena.Int32(parameter.Value), valueShift, lanes)
-                : kernels.SgdUpdate(gradient, velocity, momentumQ15, master, learningRateQ, RoundingShift, arena.Int16(parameter.Value), valueShift, lanes);
-            arena.CountSaturations(parameter.SaturationSlot, counts.ValueSaturations);
-            arena.CountSaturations(parameter.GradientSaturationSlot, counts.GradientExtremes);
+            ApplyOne(arena, p);
         }
     }
+
+    /// <summary>
+    /// The part of <see cref="Apply"/> for parameter p alone. A network that updates as it goes (<see cref="Rows"/>)
+    /// calls this for the parameters it does not update row by row, keeping the order of <see cref="Parameters"/>,
+    /// which is the order the shared generator lanes are drawn in.
+    /// </summary>
+    public void ApplyOne(Arena arena, int p)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        QKernels kernels = Kernels ?? Backends.Current;
+        var lanes = arena.UInt32(_lanes);
+        var parameter = _parameters[p];
+        long learningRateQ = arena.Int64(_learningRates)[p];
+        short momentumQ15 = MomentumQ15(arena);
+        Span<int> velocity = parameter.Velocity is { } v && momentumQ15 > 0 ? arena.Int32(v) : default;
+        Span<int> gradient = arena.Int32(parameter.Gradient), master = arena.Int32(parameter.Master);
+        int valueShift = parameter.Formats.MasterFracBits - parameter.Formats.ValueFracBits;
+        SgdCounts counts = parameter.ValueElement == ArenaElement.Int32
+            ? kernels.SgdUpdate(gradient, velocity, momentumQ15, master, learningRateQ, RoundingShift, arena.Int32(parameter.Value), valueShift, lanes)
+            : kernels.SgdUpdate(gradient, velocity, momentumQ15, master, learningRateQ, RoundingShift, arena.Int16(parameter.Value), valueShift, lanes);
+        arena.CountSaturations(parameter.SaturationSlot, counts.ValueSaturations);
+        arena.CountSaturations(parameter.GradientSaturationSlot, counts.GradientExtremes);
+    }
+
+    /// <summary>
+    /// Parameter p (an int16-valued matrix) updated row by row as its gradient rows are formed, instead of
+    /// accumulated and applied by <see cref="Apply"/>: see <see cref="SgdRows"/>. Its gradient accumulator must be
+    /// zero (immediate updates leave it so).
+    /// </summary>
+    public SgdRows Rows(Arena arena, int p)
+    {
+        ArgumentNullException.ThrowIfNull(arena);
+        var parameter = _parameters[p];
+        if (parameter.ValueElement != ArenaElement.Int16)
+        {
+            throw new InvalidOperationException($"{parameter.Name} has int32 values; only int16 matrices are updated row by row.");
+        }
+
+        short momentumQ15 = MomentumQ15(arena);
+        return new SgdRows(
+            Kernels ?? Backends.Current, arena, parameter, arena.Int64(_learningRates)[p], momentumQ15,
+            parameter.Velocity is { } v && momentumQ15 > 0 ? arena.Int32(v) : default, arena.UInt32(_lanes));
+    }
+
+    private short MomentumQ15(Arena arena) => (short)arena.Int32(_momentum)[0];
 }
