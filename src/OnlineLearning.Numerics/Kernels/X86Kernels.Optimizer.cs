@@ -43,11 +43,7 @@ public sealed partial class X86Kernels
             }
             else
             {
-                Vector256<int> max = Vector256.Create((int)short.MaxValue), min = Vector256.Create((int)short.MinValue);
-                saturations += Avx2.CompareGreaterThan(r0, max) | Avx2.CompareGreaterThan(min, r0);
-                saturations += Avx2.CompareGreaterThan(r1, max) | Avx2.CompareGreaterThan(min, r1);
-                Vector256<short> packed = Avx2.PackSignedSaturate(r0, r1);   // per 128-bit half: r0 lo, r1 lo | r0 hi, r1 hi
-                Store256(Avx2.Permute4x64(packed.AsInt64(), 0b11_01_10_00).AsInt16(), values16, i);
+                StoreNarrow16(r0, r1, values16, i, ref saturations);
             }
         }
 
@@ -63,8 +59,15 @@ public sealed partial class X86Kernels
     private static Vector256<int> Element8(in SgdArgs a, bool momentum, in BiasedRound floor, int i, ref Vector256<uint> lane, ref Vector256<int> extremes)
     {
         Vector256<int> g = Load256(a.Gradient, i);
-        extremes += Avx2.CompareEqual(g, Vector256.Create(int.MaxValue)) | Avx2.CompareEqual(g, Vector256.Create(int.MinValue));
         Store256(Vector256<int>.Zero, a.Gradient, i);
+        return Update8(a, g, momentum, floor, i, ref lane, ref extremes);
+    }
+
+    /// <summary>Eight elements from i on of the SGD step with gradient g (already read): the new int32 values, before narrowing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Update8(in SgdArgs a, Vector256<int> g, bool momentum, in BiasedRound floor, int i, ref Vector256<uint> lane, ref Vector256<int> extremes)
+    {
+        extremes += Avx2.CompareEqual(g, Vector256.Create(int.MaxValue)) | Avx2.CompareEqual(g, Vector256.Create(int.MinValue));
         Vector256<int> step = g;
         if (momentum)
         {
@@ -84,6 +87,17 @@ public sealed partial class X86Kernels
             ref ignored);
         Store256(m, a.Master, i);
         return ShiftRightRound(m, a.ValueShift);
+    }
+
+    /// <summary>values[i..i+16] = sat16(r0 then r1), counting the elements outside int16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreNarrow16(Vector256<int> r0, Vector256<int> r1, Span<short> values, int i, ref Vector256<int> saturations)
+    {
+        Vector256<int> max = Vector256.Create((int)short.MaxValue), min = Vector256.Create((int)short.MinValue);
+        saturations += Avx2.CompareGreaterThan(r0, max) | Avx2.CompareGreaterThan(min, r0);
+        saturations += Avx2.CompareGreaterThan(r1, max) | Avx2.CompareGreaterThan(min, r1);
+        Vector256<short> packed = Avx2.PackSignedSaturate(r0, r1);   // per 128-bit half: r0 lo, r1 lo | r0 hi, r1 hi
+        Store256(Avx2.Permute4x64(packed.AsInt64(), 0b11_01_10_00).AsInt16(), values, i);
     }
 
     /// <summary>sat32(MulShiftRound(v, μ, 15) + g) without int64 (see the portable body for the split).</summary>
