@@ -13,7 +13,7 @@ cd "$REPO_ROOT"
 SECONDS_PER_PRESET="${1:-12}"
 OUT=artifacts/bench
 mkdir -p "$OUT" docs
-if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 
 echo "build (Release) and publish NativeAOT linux-x64" >&2
 dotnet build OnlineLearning.sln -c Release -nologo -v q >/dev/null
@@ -35,7 +35,12 @@ for py in python3 /usr/bin/python3; do
 done
 if [[ -n "$TORCH_PY" ]]; then
   echo "PyTorch float32 baseline ($TORCH_PY, torch $("$TORCH_PY" -c 'import torch; print(torch.__version__)'))" >&2
-  "$TORCH_PY" tools/bench/torch_baseline.py "$(( SECONDS_PER_PRESET < 3 ? SECONDS_PER_PRESET : 3 ))" >"$OUT/baseline-torch.jsonl"
+  if ! "$TORCH_PY" tools/bench/torch_baseline.py "$(awk -v s="$SECONDS_PER_PRESET" 'BEGIN { print (s < 3 ? s : 3) }')" \
+      >"$OUT/baseline-torch.jsonl" 2>"$OUT/torch.log"; then
+    echo "PyTorch baseline failed (see $OUT/torch.log); the report says not timed" >&2
+    rm -f "$OUT/baseline-torch.jsonl"
+    echo "tools/bench/torch_baseline.py failed on this host (see artifacts/bench/torch.log)." >"$OUT/torch-note.txt"
+  fi
 else
   echo "PyTorch baseline skipped: python3-torch is not installed (import torch fails)" >&2
   echo "python3-torch was not installed on this host (import torch failed), so tools/bench.sh skipped it." >"$OUT/torch-note.txt"

@@ -74,7 +74,11 @@ w("\nbest / scalar: the default backend's full learn step against the scalar spe
   "fixed / f32: the float32 OSTL baseline's time over ours (above 1: we are faster). "
   "PyTorch f32 and fixed / torch: the same rule written by hand in PyTorch float32 (see below), its time over ours.\n")
 if torch_meta is not None:
-    w(f"PyTorch f32: Debian's python3-torch {torch_meta['torch']} (BLAS: {torch_meta['blas']}), which calls the reference BLAS; "
+    blas = torch_meta["blas"]
+    lib = "OpenBLAS" if "openblas" in blas.lower() else "BLIS" if "blis" in blas.lower() else \
+        "the reference BLAS" if "/blas/libblas" in blas else "an unidentified BLAS"
+    version = f"python3-torch {torch_meta['package']} (torch {torch_meta['torch']})" if torch_meta.get("package") else f"torch {torch_meta['torch']}"
+    w(f"PyTorch f32: Debian's {version}, which calls {lib} (BLAS_INFO and library: {blas}); "
       f"{torch_meta['threads']} thread, batch 1, float32, no autograd: `tools/bench/torch_baseline.py` writes each rule's step "
       "by hand as the C# float32 baseline does (OSTL for sensor, shd and mnist; OTTT for shd; the LRU preset online with its "
       "exact diagonal traces). The lru-glu preset is not timed in PyTorch.\n")

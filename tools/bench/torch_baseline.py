@@ -13,12 +13,14 @@ The LRU preset (4 lru-only layers, N 64, H 128, encoder 10→128, decoder 128→
 diagonal traces e_λ, e_γ, e_B (seed 004 A.2) and the error passed down through the current step only.
 
 Usage: torch_baseline.py [seconds per preset, default 2] [preset[:rule] ...]
-Prints one JSON line per preset and rule: {"preset", "rule", "us_per_step", "steps", "seconds", "torch", "threads", "blas"}.
+Prints one JSON line per preset and rule: {"preset", "rule", "us_per_step", "steps", "seconds", "torch" (torch.__version__),
+"package" (the Debian python3-torch version, or null), "threads", "blas" (BLAS_INFO and the libblas files mapped), "dtype", "batch"}.
 """
 import json
 import math
 import random
 import re
+import subprocess
 import sys
 import time
 
@@ -242,12 +244,23 @@ def blas():
     return f"{info}: {', '.join(libs) or 'no libblas mapped'}"
 
 
+def debian_package():
+    """The Debian version of python3-torch (torch.__version__ says 1.13.0a0 for 1.13.1+dfsg), or None."""
+    try:
+        done = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "python3-torch"], capture_output=True, text=True, check=False)
+        return done.stdout.strip() or None
+    except OSError:
+        return None
+
+
 def main(argv):
     seconds = float(argv[0]) if argv else 2.0
     runs = argv[1:] or DEFAULT_RUNS
     torch.set_num_threads(1)
     torch.set_grad_enabled(False)
     torch.manual_seed(1)
+    meta = {"torch": torch.__version__, "package": debian_package(), "threads": torch.get_num_threads(), "blas": blas(),
+            "dtype": "float32", "batch": 1}
     with torch.no_grad():
         for run in runs:
             preset, _, rule = run.partition(":")
@@ -268,8 +281,7 @@ def main(argv):
                 if elapsed >= seconds:
                     break
             print(json.dumps({"preset": preset, "rule": rule, "us_per_step": round(elapsed * 1e6 / steps, 3), "steps": steps,
-                              "seconds": round(elapsed, 3), "torch": torch.__version__, "threads": torch.get_num_threads(),
-                              "blas": blas(), "dtype": "float32", "batch": 1}), flush=True)
+                              "seconds": round(elapsed, 3), **meta}), flush=True)
 
 
 if __name__ == "__main__":
