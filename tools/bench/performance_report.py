@@ -80,8 +80,11 @@ if torch_meta is not None:
     version = f"python3-torch {torch_meta['package']} (torch {torch_meta['torch']})" if torch_meta.get("package") else f"torch {torch_meta['torch']}"
     w(f"PyTorch f32: Debian's {version}, which calls {lib} (BLAS_INFO and library: {blas}); "
       f"{torch_meta['threads']} thread, batch 1, float32, no autograd: `tools/bench/torch_baseline.py` writes each rule's step "
-      "by hand as the C# float32 baseline does (OSTL for sensor, shd and mnist; OTTT for shd; the LRU preset online with its "
-      "exact diagonal traces). The lru-glu preset is not timed in PyTorch.\n")
+      "by hand as the C# float32 baseline does (LIF OSTL with per-synapse ε; OTTT with presynaptic traces; the LRU presets "
+      "online with their exact diagonal traces e_λ, e_γ, e_B and the GLU block's instantaneous gradients). Timed here: "
+      f"{', '.join(f'{p} {r}' for p, r in torch)}; a '-' in the column is a rule without a PyTorch version. "
+      "At sensor size the PyTorch step is nearly all per-call dispatch from Python (some 30 tensor calls a step), "
+      "not arithmetic.\n")
 else:
     w(f"PyTorch f32: not timed. {torch_note or 'python3-torch is not installed on this host.'} "
       "With Debian's python3-torch installed, tools/bench.sh times the same rules in PyTorch float32 at batch 1 "

@@ -9,8 +9,10 @@ tensor kernels (no autograd), one thread, float32:
   readout                      leaky-integrated logits o = 0.9 o + W_out y, softmax cross-entropy
   learning signal              L_top = W_outᵀ e,  L_{l−1} = W_lᵀ (L_l ⊙ h'_l)
 OTTT (shd) keeps a presynaptic trace â = λ â + x per layer input instead of ε and updates W −= lr (L ⊙ h') ⊗ â.
-The LRU preset (4 lru-only layers, N 64, H 128, encoder 10→128, decoder 128→10, MSE) learns online with the exact
-diagonal traces e_λ, e_γ, e_B (seed 004 A.2) and the error passed down through the current step only.
+The LRU presets (4 layers, N 64, H 128, encoder 10→128, decoder 128→10, MSE; lru-only layers for lru, GLU blocks with
+layer norm for lru-glu) learn online with the exact diagonal traces e_λ, e_γ, e_B (seed 004 A.2) and the error passed
+down through the current step only. Their initial values (|λ| in [0.9, 0.999], phase in [0, π/10]) need not match
+olrt's: the work per step does not depend on them.
 
 Usage: torch_baseline.py [seconds per preset, default 2] [preset[:rule] ...]
 Prints one JSON line per preset and rule: {"preset", "rule", "us_per_step", "steps", "seconds", "torch" (torch.__version__),
@@ -34,7 +36,7 @@ SNN_PRESETS = {
     "shd": (700, [256, 256], 20, 0.05),
     "mnist": (784, [256, 256], 10, 0.10),
 }
-DEFAULT_RUNS = ["sensor:ostl", "shd:ostl", "shd:ottt", "mnist:ostl", "lru:online"]
+DEFAULT_RUNS = ["sensor:ostl", "shd:ostl", "shd:ottt", "mnist:ostl", "lru:online", "lru-glu:online"]
 
 
 def uniform(rng, rows, cols):
@@ -119,9 +121,13 @@ class Snn:
 
 
 class LruOnline:
-    """4 lru-only layers (seed 004 Eq. 8-9) between a linear encoder and decoder, online with exact diagonal traces."""
+    """
+    4 LRU layers (seed 004 Eq. 8-9) between a linear encoder and decoder, online with exact diagonal traces; with
+    glu=True each layer adds the block z = (W1 y + b1) ⊙ sigmoid(W2 y + b2), out = LayerNorm(x + z) ⊙ gain + bias,
+    whose gradients are instantaneous.
+    """
 
-    def __init__(self, inputs=10, width=128, states=64, layers=4, outputs=10, seed=1):
+    def __init__(self, inputs=10, width=128, states=64, layers=4, outputs=10, seed=1, glu=False):
         rng = random.Random(seed)
         gen = torch.Generator().manual_seed(seed)
         self.enc = uniform(rng, width, inputs)
@@ -142,7 +148,11 @@ class LruOnline:
                 "eg_re": torch.zeros(states), "eg_im": torch.zeros(states),
                 "eb_re": torch.zeros(states, width), "eb_im": torch.zeros(states, width),
             }
+            if glu:
+                p.update({"W1": uniform(rng, width, width), "b1": torch.zeros(width), "W2": uniform(rng, width, width),
+                          "b2": torch.zeros(width), "gain": torch.ones(width), "bias": torch.zeros(width)})
             self.layers.append(p)
+        self.glu = glu
 
     @staticmethod
     def lam(p):
@@ -180,14 +190,41 @@ class LruOnline:
             eb_re.copy_(nr)
             # y = Re(C h) + D ⊙ x
             y = torch.mv(p["C_re"], h_re).sub_(torch.mv(p["C_im"], h_im)).addcmul_(p["D"], x)
-            cache.append((x, lr_, li, gamma))
-            x = y
+            block = None
+            if self.glu:
+                pre = torch.addmv(p["b1"], p["W1"], y)
+                g = torch.sigmoid(torch.addmv(p["b2"], p["W2"], y))
+                res = torch.addcmul(x, pre, g)  # x + z
+                mean, var = res.mean(), res.var(unbiased=False)
+                inv_std = torch.rsqrt(var + 1e-5)
+                u_hat = res.sub_(mean).mul_(inv_std)
+                block = (y, pre, g, u_hat, inv_std)
+                out_l = torch.addcmul(p["bias"], u_hat, p["gain"])
+            else:
+                out_l = y
+            cache.append((x, lr_, li, gamma, block))
+            x = out_l
         out = torch.mv(self.dec, x)
         err = out - target  # MSE error
         loss = float(0.5 * err.dot(err))
         dy = torch.mv(self.dec.t(), err)
         self.dec.addr_(err, x, alpha=-LR)
-        for p, (xin, lr_, li, gamma) in zip(reversed(self.layers), reversed(cache)):
+        for p, (xin, lr_, li, gamma, block) in zip(reversed(self.layers), reversed(cache)):
+            residual = None
+            if block is not None:
+                # dy is dL/d(out): layer norm, GLU, then dL/dy for the LRU below it; the residual's share goes to x.
+                y, pre, g, u_hat, inv_std = block
+                d_hat = dy * p["gain"]
+                p["gain"].addcmul_(dy, u_hat, value=-LR)
+                p["bias"].add_(dy, alpha=-LR)
+                residual = (d_hat - d_hat.mean() - u_hat * (d_hat * u_hat).mean()).mul_(inv_std)
+                d_pre = residual * g
+                d_q = residual * pre * g * (1 - g)
+                dy = torch.mv(p["W1"].t(), d_pre).add_(torch.mv(p["W2"].t(), d_q))
+                p["W1"].addr_(d_pre, y, alpha=-LR)
+                p["b1"].add_(d_pre, alpha=-LR)
+                p["W2"].addr_(d_q, y, alpha=-LR)
+                p["b2"].add_(d_q, alpha=-LR)
             # δh = C^H δy (conjugated), the instantaneous parameter gradients, then δx for the layer below.
             dh_re = torch.mv(p["C_re"].t(), dy)
             dh_im = torch.mv(p["C_im"].t(), dy).neg_()
@@ -208,7 +245,7 @@ class LruOnline:
             # dB_re = Re(δh̄ e_B), dB_im = Re(δh̄ i e_B) = −Im(δh̄ e_B)
             p["B_re"].addcmul_(dh_re.unsqueeze(1), eb_re, value=-LR).addcmul_(dh_im.unsqueeze(1), eb_im, value=-LR)
             p["B_im"].addcmul_(dh_re.unsqueeze(1), eb_im, value=LR).addcmul_(dh_im.unsqueeze(1), eb_re, value=-LR)
-            dy = dx
+            dy = dx if residual is None else dx.add_(residual)
         self.enc.addr_(dy, u, alpha=-LR)
         return loss
 
@@ -220,8 +257,8 @@ def build(preset, rule):
         rng = random.Random(7)
         xs = [torch.tensor([1.0 if rng.random() < rate else 0.0 for _ in range(inputs)]) for _ in range(64)]
         return lambda i: net.step(xs[i & 63], i % outputs)
-    if preset == "lru" and rule == "online":
-        net = LruOnline()
+    if preset in ("lru", "lru-glu") and rule == "online":
+        net = LruOnline(glu=preset == "lru-glu")
         gen = torch.Generator().manual_seed(7)
         xs = [torch.empty(10).uniform_(-1, 1, generator=gen) for _ in range(64)]
         targets = [torch.zeros(10) for _ in range(64)]
@@ -264,7 +301,7 @@ def main(argv):
     with torch.no_grad():
         for run in runs:
             preset, _, rule = run.partition(":")
-            rule = rule or ("online" if preset == "lru" else "ostl")
+            rule = rule or ("online" if preset.startswith("lru") else "ostl")
             step = build(preset, rule)
             start = time.perf_counter()
             i = 0
