@@ -84,7 +84,8 @@ if torch_meta is not None:
       "online with their exact diagonal traces e_λ, e_γ, e_B and the GLU block's instantaneous gradients). Timed here: "
       f"{', '.join(f'{p} {r}' for p, r in torch)}; a '-' in the column is a rule without a PyTorch version. "
       "At sensor size the PyTorch step is nearly all per-call dispatch from Python (some 30 tensor calls a step), "
-      "not arithmetic.\n")
+      "not arithmetic; at shd and mnist sizes most of it is the reference BLAS's matrix-vector products (W x above all), "
+      "while the elementwise trace and update passes run near copy bandwidth.\n")
 else:
     w(f"PyTorch f32: not timed. {torch_note or 'python3-torch is not installed on this host.'} "
       "With Debian's python3-torch installed, tools/bench.sh times the same rules in PyTorch float32 at batch 1 "
