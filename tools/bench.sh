@@ -2,7 +2,8 @@
 # Benchmarks whole learn steps and writes docs/PERFORMANCE.md (issue 11). Not part of tools/test.sh.
 #   1. olrt bench for every preset in the JIT build and in the NativeAOT linux-x64 build (JSON);
 #   2. the float32 TensorPrimitives OSTL baseline (tools/OnlineLearning.Baselines) at the same sizes;
-#   3. (PyTorch float32 at batch 1: read from artifacts/bench/baseline-torch.txt when present; no script yet);
+#   3. if Debian's python3-torch is installed, the same rules in PyTorch float32 at batch 1 (tools/bench/torch_baseline.py;
+#      optional: skipped with a note when `import torch` fails);
 #   4. the report: tables, ratios, a plot (tools/OnlineLearning.Plots, ScottPlot), memory per rule against BPTT,
 #      and a labelled Cortex-A72 / A53 estimate.
 # Usage: tools/bench.sh [seconds per preset, default 12]
@@ -25,8 +26,25 @@ for p in "${presets[@]}"; do
 done
 echo "float32 TensorPrimitives baseline" >&2
 artifacts/bin/OnlineLearning.Baselines/release/OnlineLearning.Baselines 3 sensor shd mnist >"$OUT/baseline-f32.txt"
-# A PyTorch baseline is not written yet: with Debian's python3-torch installed, put "torch <preset> f32-ostl <µs>" lines
-# into $OUT/baseline-torch.txt and the report shows them beside ours.
+# PyTorch float32 (optional). Debian's python3-torch lives in /usr/bin/python3's dist-packages, which another python3 first
+# on PATH (pyenv, a venv) does not see, so both are tried.
+rm -f "$OUT/baseline-torch.jsonl" "$OUT/torch-note.txt"
+TORCH_PY=""
+for py in python3 /usr/bin/python3; do
+  if command -v "$py" >/dev/null && "$py" -c 'import torch' >/dev/null 2>&1; then TORCH_PY="$py"; break; fi
+done
+if [[ -n "$TORCH_PY" ]]; then
+  echo "PyTorch float32 baseline ($TORCH_PY, torch $("$TORCH_PY" -c 'import torch; print(torch.__version__)'))" >&2
+  if ! "$TORCH_PY" tools/bench/torch_baseline.py "$(awk -v s="$SECONDS_PER_PRESET" 'BEGIN { print (s < 3 ? s : 3) }')" \
+      >"$OUT/baseline-torch.jsonl" 2>"$OUT/torch.log"; then
+    echo "PyTorch baseline failed (see $OUT/torch.log); the report says not timed" >&2
+    rm -f "$OUT/baseline-torch.jsonl"
+    echo "tools/bench/torch_baseline.py failed on this host (see artifacts/bench/torch.log)." >"$OUT/torch-note.txt"
+  fi
+else
+  echo "PyTorch baseline skipped: python3-torch is not installed (import torch fails)" >&2
+  echo "python3-torch was not installed on this host (import torch failed), so tools/bench.sh skipped it." >"$OUT/torch-note.txt"
+fi
 echo '{"type":"snn","neuron":"lif","inputs":700,"seed":1,"loss":"ce","layers":[{"size":256},{"size":256}],"readout":{"size":20}}' >"$OUT/shd.json"
 for rule in ostl ottt otpe approx-otpe f-otpe; do
   artifacts/publish/linux-x64/olrt plan --model "$OUT/shd.json" --rule $rule >"$OUT/plan-shd-$rule.txt"
