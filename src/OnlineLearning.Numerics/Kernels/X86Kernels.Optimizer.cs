@@ -65,9 +65,15 @@ public sealed partial class X86Kernels
 
     /// <summary>Eight elements from i on of the SGD step with gradient g (already read): the new int32 values, before narrowing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Update8(in SgdArgs a, Vector256<int> g, bool momentum, in BiasedRound floor, int i, ref Vector256<uint> lane, ref Vector256<int> extremes)
+    /// <remarks>countExtremes false: the caller knows g cannot reach the int32 rails (the fused trace row's exact products).</remarks>
+    private static Vector256<int> Update8(
+        in SgdArgs a, Vector256<int> g, bool momentum, in BiasedRound floor, int i, ref Vector256<uint> lane, ref Vector256<int> extremes, bool countExtremes = true)
     {
-        extremes += Avx2.CompareEqual(g, Vector256.Create(int.MaxValue)) | Avx2.CompareEqual(g, Vector256.Create(int.MinValue));
+        if (countExtremes)
+        {
+            extremes += Avx2.CompareEqual(g, Vector256.Create(int.MaxValue)) | Avx2.CompareEqual(g, Vector256.Create(int.MinValue));
+        }
+
         Vector256<int> step = g;
         if (momentum)
         {
@@ -79,12 +85,7 @@ public sealed partial class X86Kernels
         lane ^= Avx2.ShiftRightLogical(lane, 17);
         lane ^= Avx2.ShiftLeftLogical(lane, 5);
         Vector256<int> offset = Avx2.ShiftRightLogical(lane, Vector128.CreateScalar((uint)(32 - a.RoundingShift))).AsInt32();
-        Vector256<int> master = Load256(a.Master, i);
-        int ignored = 0;
-        Vector256<int> m = Clamp32(
-            Descend(master.GetLower(), step.GetLower(), a.LearningRateQ, offset.GetLower(), floor),
-            Descend(master.GetUpper(), step.GetUpper(), a.LearningRateQ, offset.GetUpper(), floor),
-            ref ignored);
+        Vector256<int> m = DescendClamp8(Load256(a.Master, i), step, a.LearningRateQ, offset, floor);
         Store256(m, a.Master, i);
         return ShiftRightRound(m, a.ValueShift);
     }
@@ -114,13 +115,38 @@ public sealed partial class X86Kernels
         return Avx2.BlendVariable(sum.AsByte(), saturated.AsByte(), overflow.AsByte()).AsInt32();
     }
 
-    /// <summary>Four lanes of master − ((step · lr + offset) &gt;&gt; shift) in int64 (the caller clamps): VPMULDQ, then a biased floor shift.</summary>
+    /// <summary>
+    /// sat32(master − floor((step · lr + offset) / 2^shift)) on eight lanes. The descent d is exact in int64
+    /// (<see cref="Descent"/>); when every d fits int32, as it does unless lr · step reaches 2^(31 + shift), the
+    /// subtraction saturates in int32 directly; otherwise the int64 differences are clamped. Both give the same bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> Descend(Vector128<int> master, Vector128<int> step, long learningRateQ, Vector128<int> offset, in BiasedRound floor)
+    private static Vector256<int> DescendClamp8(Vector256<int> master, Vector256<int> step, long learningRateQ, Vector256<int> offset, in BiasedRound floor)
+    {
+        Vector256<long> dLo = Descent(step.GetLower(), learningRateQ, offset.GetLower(), floor);
+        Vector256<long> dHi = Descent(step.GetUpper(), learningRateQ, offset.GetUpper(), floor);
+        Vector256<long> half = Vector256.Create(1L << 31);
+        if (!Avx.TestZ((dLo + half) | (dHi + half), Vector256.Create(unchecked((long)0xFFFF_FFFF_0000_0000UL))))
+        {
+            int ignored = 0;
+            return Clamp32(
+                Avx2.ConvertToVector256Int64(master.GetLower()) - dLo, Avx2.ConvertToVector256Int64(master.GetUpper()) - dHi, ref ignored);
+        }
+
+        Vector256<int> d = PackLow(dLo, dHi);
+        Vector256<int> difference = master - d;
+        Vector256<int> overflow = Avx2.ShiftRightArithmetic((master ^ d) & (master ^ difference), 31);
+        Vector256<int> saturated = Avx2.ShiftRightArithmetic(master, 31) ^ Vector256.Create(int.MaxValue);
+        return Avx2.BlendVariable(difference.AsByte(), saturated.AsByte(), overflow.AsByte()).AsInt32();
+    }
+
+    /// <summary>Four lanes of floor((step · lr + offset) / 2^shift), exact in int64: VPMULDQ, then a biased floor shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Descent(Vector128<int> step, long learningRateQ, Vector128<int> offset, in BiasedRound floor)
     {
         Vector256<long> t = Avx2.Multiply(Avx2.ConvertToVector256Int64(step).AsInt32(), Vector256.Create((int)learningRateQ))
             + Avx2.ConvertToVector256Int64(offset);
-        return Avx2.ConvertToVector256Int64(master) - (floor.Shift(t) - floor.Bias);
+        return floor.Shift(t) - floor.Bias;
     }
 
     /// <summary>The low int32 of each int64 lane of lo then hi, in order (VPERMD each, then VINSERTI128; integer-only).</summary>

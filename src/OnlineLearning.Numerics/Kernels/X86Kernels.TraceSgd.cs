@@ -7,7 +7,7 @@ namespace OnlineLearning.Numerics.Kernels;
 
 /// <summary>
 /// AVX2 body of the fused trace row and SGD step, in one pass: 16 synapses per iteration go from the trace update
-/// through the gradient (an exact int32 product, since |c · e| ≤ 2^30) straight into the SGD step of
+/// through the gradient (an exact int32 product, since |c · e| ≤ 2^30, so never at the rails GradientExtremes counts) straight into the SGD step of
 /// <see cref="SgdUpdate256"/>, so the gradient exists only in registers. The 16 generator lanes are loaded rotated
 /// by firstIndex mod 16 (element j of the row draws from lane (firstIndex + j) mod 16) and stored back the same way.
 /// </summary>
@@ -40,8 +40,8 @@ public sealed partial class X86Kernels
             Store256(updated, e, j);
             Vector256<int> g0 = ShiftRightRound(Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(updated.GetLower()), vc), shift);
             Vector256<int> g1 = ShiftRightRound(Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(updated.GetUpper()), vc), shift);
-            Vector256<int> r0 = Update8(args, g0, momentum, floor, j, ref l0, ref extremes);
-            Vector256<int> r1 = Update8(args, g1, momentum, floor, j + 8, ref l1, ref extremes);
+            Vector256<int> r0 = Update8(args, g0, momentum, floor, j, ref l0, ref extremes, countExtremes: false);
+            Vector256<int> r1 = Update8(args, g1, momentum, floor, j + 8, ref l1, ref extremes, countExtremes: false);
             StoreNarrow16(r0, r1, values, j, ref saturations);
         }
 
