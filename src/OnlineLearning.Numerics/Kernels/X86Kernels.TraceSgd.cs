@@ -45,6 +45,20 @@ public sealed partial class X86Kernels
             StoreNarrow16(r0, r1, values, j, ref saturations);
         }
 
+        // Eight more on l0 (element j + t draws lane (rotation + t) mod 16, as in the loop), leaving at most 7 to the
+        // specification, which reads its lanes by index once they are stored back.
+        if (j <= e.Length - 8)
+        {
+            Vector128<short> updated = Sse2.AddSaturate(MulQ15(va.GetLower(), Load128(e, j)), Load128(x, j));
+            Store128(updated, e, j);
+            Vector256<int> g0 = ShiftRightRound(Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(updated), vc), shift);
+            Vector256<int> r0 = Update8(args, g0, momentum, floor, j, ref l0, ref extremes, countExtremes: false);
+            Vector256<int> outside = Avx2.CompareGreaterThan(r0, Vector256.Create((int)short.MaxValue)) | Avx2.CompareGreaterThan(Vector256.Create((int)short.MinValue), r0);
+            saturations += outside;
+            Store128(Sse2.PackSignedSaturate(r0.GetLower(), r0.GetUpper()), values, j);
+            j += 8;
+        }
+
         // The lanes back in place, then the tail by the specification; the scratch is left all zero as promised.
         Store256(l0, doubled, 0);
         Store256(l1, doubled, 8);
