@@ -19,14 +19,29 @@ public sealed partial class X86Kernels
             ? TraceUpdateSgdRow256(e, a, x, c, shift, args, values, firstIndex)
             : base.TraceUpdateSgdRowCore(e, a, x, c, shift, args, values, firstIndex);
 
+    /// <summary>
+    /// The 16 lanes held as lanes[0..8] and lanes[8..16], rotated by r (0 to 16): element t of the result is lane
+    /// (r + t) mod 16. Rotating by 16 − r undoes a rotation by r. Two VPERMDs and a blend per half, no memory.
+    /// </summary>
+    private static (Vector256<uint> Low, Vector256<uint> High) Rotate(Vector256<uint> low, Vector256<uint> high, int r)
+    {
+        Vector256<int> t = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) + Vector256.Create(r);
+        Vector256<int> p0 = t & Vector256.Create(15), p1 = (t + Vector256.Create(8)) & Vector256.Create(15);
+        Vector256<int> seven = Vector256.Create(7);
+        return (Pick(low, high, p0, Avx2.CompareGreaterThan(p0, seven)), Pick(low, high, p1, Avx2.CompareGreaterThan(p1, seven)));
+    }
+
+    // Lane p of (low, high) for p in 0..15: VPERMD reads the index's low three bits.
+    private static Vector256<uint> Pick(Vector256<uint> low, Vector256<uint> high, Vector256<int> p, Vector256<int> fromHigh) =>
+        Avx2.BlendVariable(
+            Avx2.PermuteVar8x32(low.AsInt32(), p).AsByte(), Avx2.PermuteVar8x32(high.AsInt32(), p).AsByte(), fromHigh.AsByte()).AsUInt32();
+
     private static SgdCounts TraceUpdateSgdRow256(
         Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, in SgdArgs args, Span<short> values, int firstIndex)
     {
         int rotation = firstIndex % StochasticRounding.Lanes;
-        Span<uint> doubled = stackalloc uint[2 * StochasticRounding.Lanes];
-        args.RngLanes.CopyTo(doubled);
-        args.RngLanes.CopyTo(doubled[StochasticRounding.Lanes..]);
-        Vector256<uint> l0 = Load256<uint>(doubled, rotation), l1 = Load256<uint>(doubled, rotation + 8);
+        Vector256<uint> l0, l1;
+        (l0, l1) = Rotate(Load256(args.RngLanes, 0), Load256(args.RngLanes, 8), rotation);
 
         Vector256<short> va = Vector256.Create(a);
         Vector256<int> vc = Vector256.Create((int)c);
@@ -60,9 +75,9 @@ public sealed partial class X86Kernels
         }
 
         // The lanes back in place, then the tail by the specification; the scratch is left all zero as promised.
-        Store256(l0, doubled, 0);
-        Store256(l1, doubled, 8);
-        StochasticRounding.Unrotate(doubled[..StochasticRounding.Lanes], rotation, args.RngLanes);
+        (l0, l1) = Rotate(l0, l1, StochasticRounding.Lanes - rotation);
+        Store256(l0, args.RngLanes, 0);
+        Store256(l1, args.RngLanes, 8);
         args.Gradient.Clear();
         Scalar.TraceAccumulateRow(e[j..], a, x[j..], c, shift, args.Gradient[j..]);
         SgdCounts tail = Scalar.SgdUpdate(args.From(j), values[j..], default, firstIndex + j);

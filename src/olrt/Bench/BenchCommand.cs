@@ -29,7 +29,8 @@ internal static class BenchCommand
         };
         var json = new Option<FileInfo?>("--json") { Description = "Also write every figure to this JSON file." };
         var command = new Command("bench",
-            "Time full learn steps (forward, traces, immediate update), forward only, and learning without the update, on the " +
+            "Time full learn steps (forward, traces, immediate update), forward only, learning without the update and, for spiking " +
+            "nets, the two-pass update the fused one replaced, on the " +
             "best (or --backend) kernels and on the scalar specification; report steps/s, arena bandwidth against Span.CopyTo, " +
             "allocation (must be 0) and the memory plan.")
         {
@@ -65,8 +66,9 @@ internal static class BenchCommand
         var summaries = new List<(BenchPreset Preset, IReadOnlyDictionary<TensorRole, long> Roles, int Arena, double Copy)>();
         foreach (var preset in presets)
         {
-            double each = budget / (preset.Rules.Length * backends.Length * 3 + 1);
-            var plan = NetworkFactory.Create(ModelDocument.Parse(preset.Name, preset.ModelJson).Spec, new NetworkOptions { Rule = preset.Rules[0] }).Plan;
+            var spec = ModelDocument.Parse(preset.Name, preset.ModelJson).Spec;
+            double each = budget / (preset.Rules.Length * backends.Length * BenchRunner.Modes(spec).Length + 1);
+            var plan = NetworkFactory.Create(spec, new NetworkOptions { Rule = preset.Rules[0] }).Plan;
             double copy = BenchRunner.CopyGigabytesPerSecond(plan.TotalBytes, each);
             var results = preset.Rules.SelectMany(rule => backends.SelectMany(k => BenchRunner.Run(preset, rule, k, each))).ToList();
             all.AddRange(results);

@@ -30,10 +30,7 @@ internal static class BenchRunner
     public static IEnumerable<BenchResult> Run(BenchPreset preset, string rule, QKernels kernels, double seconds)
     {
         var spec = ModelDocument.Parse(preset.Name, preset.ModelJson).Spec;
-        // Spiking nets fuse the immediate update into the trace pass; "two-pass" times the accumulate-then-apply path
-        // it replaced (same bits), so the gain stays visible.
-        string[] modes = spec is SnnSpec ? [Full, Forward, NoUpdate, TwoPass] : [Full, Forward, NoUpdate];
-        foreach (string mode in modes)
+        foreach (string mode in Modes(spec))
         {
             var network = NetworkFactory.Create(spec, new NetworkOptions
             {
@@ -46,6 +43,12 @@ internal static class BenchRunner
             yield return Time(preset, rule, Backends.Name(kernels.Backend), mode, network, seconds);
         }
     }
+
+    /// <summary>
+    /// The timed modes of a model: spiking nets fuse the immediate update into the trace pass, so they also time the
+    /// accumulate-then-apply path it replaced ("two-pass", same bits) to keep the gain visible.
+    /// </summary>
+    public static string[] Modes(ModelSpec spec) => spec is SnnSpec ? [Full, Forward, NoUpdate, TwoPass] : [Full, Forward, NoUpdate];
 
     /// <summary>Milliseconds from process start to the end of the first learn step of a preset (startup latency).</summary>
     public static double FirstStepMilliseconds(BenchPreset preset)
