@@ -408,7 +408,9 @@ public sealed class QSnnNetwork : OnlineNetwork
 
         for (int l = 0; l < _layers.Length; l++)
         {
-            _layers[l].LearnUpdating(_k, Arena, LayerInput(l), Arena.Int32(_signals[l]), sgd.Rows(Arena, _weightIndex[l]));
+            var rows = sgd.Rows(Arena, _weightIndex[l]);
+            _layers[l].LearnUpdating(_k, Arena, LayerInput(l), Arena.Int32(_signals[l]), rows);
+            rows.Finish();
             if (_thresholdIndex[l] >= 0)
             {
                 sgd.ApplyOne(Arena, _thresholdIndex[l]);

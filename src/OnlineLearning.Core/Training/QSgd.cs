@@ -179,7 +179,7 @@ public sealed class QSgd : IOptimizer
 
         short momentumQ15 = MomentumQ15(arena);
         return new SgdRows(
-            Kernels ?? Backends.Current, arena, parameter, arena.Int64(_learningRates)[p], momentumQ15,
+            this, p, Kernels ?? Backends.Current, arena, parameter, arena.Int64(_learningRates)[p], momentumQ15,
             parameter.Velocity is { } v && momentumQ15 > 0 ? arena.Int32(v) : default, arena.UInt32(_lanes));
     }
 

@@ -30,13 +30,20 @@ public sealed class FusedImmediateUpdateTests
             }
         }
 
-        // A 7-wide input puts rows of the first layer off generator lane 0; 700 inputs as in the shd preset do too.
-        yield return new TestCaseData(WideModel, "ostl", 0.0, Backends.Current.Backend).SetName("snn ostl, 37 inputs");
+        // The small model's rows are narrower than SgdRows.MinimumFusedWidth (accumulated, applied per layer); these
+        // are wide enough to fuse, and 70 columns put most rows off generator lane 0, as 700 inputs (shd) do.
+        foreach (string rule in new[] { "ostl", "ottt", "otpe", "approx-otpe", "f-otpe" })
+        {
+            foreach (double momentum in new[] { 0.0, 0.9 })
+            {
+                yield return new TestCaseData(WideModel, rule, momentum, Backends.Current.Backend).SetName($"snn {rule} momentum {momentum}, 70 inputs, fused rows");
+            }
+        }
     }
 
     private const string WideModel = """
-        {"type":"snn","neuron":"lif","inputs":37,"seed":5,"loss":"ce",
-         "layers":[{"size":20},{"size":17}],"readout":{"size":4}}
+        {"type":"snn","neuron":"lif","inputs":70,"seed":5,"loss":"ce","warmup":2,
+         "layers":[{"size":20},{"size":66}],"readout":{"size":4}}
         """;
 
     [TestCaseSource(nameof(Cases))]
