@@ -165,7 +165,7 @@ internal static partial class TrainCommand
                 // Host side, between sequences: the current weights as a float64 spec (the fixed-point master weights in real units).
                 var current = learner is SnnFloatLearner floatLearner
                     ? floatLearner.Spec
-                    : (SnnSpec)ModelDocument.Parse(document.Name, document.WithWeights(network!)).Spec;
+                    : SnnAlignment.WithWeights((SnnSpec)document.Spec, network!);
                 var c = alignment.Measure(current);
                 cosine.Add((seen, c));
                 Console.Error.WriteLine(string.Create(Inv,

@@ -89,7 +89,7 @@ public sealed class TrainOptionTests
             foreach (var p in points)
             {
                 // snn-randman: two hidden layers and a readout; a cosine is in [-1, 1].
-                foreach (string layer in new[] { "layers[0]", "layers[1]", "readout" })
+                foreach (string layer in new[] { "layers[0]", "layers[1]", "readout", "model" })
                 {
                     Assert.That(p.GetProperty(layer).GetDouble(), Is.InRange(-1.0, 1.0), layer);
                 }
@@ -99,6 +99,10 @@ public sealed class TrainOptionTests
             // initialisation it must agree with BPTT there, while the first layer's is an approximation.
             Assert.That(points[0].GetProperty("layers[1]").GetDouble(), Is.GreaterThan(0.99));
             Assert.That(points[0].GetProperty("layers[0]").GetDouble(), Is.LessThan(0.999));
+            // The model-wide cosine is a weighted sum of the layers' with weights |a_l||b_l| / (|a||b|), which sum to at
+            // most 1 (Cauchy-Schwarz): it cannot exceed the best layer's (or 0).
+            var first = new[] { "layers[0]", "layers[1]", "readout" }.Select(l => points[0].GetProperty(l).GetDouble()).ToArray();
+            Assert.That(points[0].GetProperty("model").GetDouble(), Is.LessThanOrEqualTo(Math.Max(first.Max(), 0) + 1e-9));
             Assert.That(error, Does.Contain("cosine to BPTT after 0 samples: layers[0] "));
         });
     }

@@ -49,7 +49,10 @@ public sealed class SnnAlignment
 
     public int Probes => _probes.Length;
 
-    /// <summary>The layer groups of a spec, in order: "layers[0]", ..., then "readout" when it has one.</summary>
+    /// <summary>
+    /// What a measurement reports, in order: the layer groups "layers[0]", ..., "readout" when the spec has one, then
+    /// "model", every parameter concatenated (seed 002 Fig. 4's model-wide cosine).
+    /// </summary>
     public static IReadOnlyList<string> Layers(SnnSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -59,10 +62,37 @@ public sealed class SnnAlignment
             names.Add("readout");
         }
 
+        names.Add(Model);
         return names;
     }
 
-    /// <summary>Mean cosine per layer group (<see cref="Layers"/>) over the probes, on the spec's current weights.</summary>
+    /// <summary>The model-wide entry of <see cref="Layers"/>.</summary>
+    public const string Model = "model";
+
+    /// <summary>
+    /// The spec with the fixed-point network's current master weights in real units (host side). Not through the
+    /// model-file parser: training may move a value outside the range a model file allows (a threshold below 0).
+    /// </summary>
+    public static SnnSpec WithWeights(SnnSpec template, IOnlineNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(network);
+        var values = network.ModelParameters.ToDictionary(p => p.Key, p => (p.Parameter.MastersToDouble(network.Arena), p.Parameter.Cols));
+        double[] Vector(string key) => values.TryGetValue(key, out var v) ? v.Item1 : throw new ArgumentException($"the network has no parameter {key}", nameof(network));
+        double[][] Matrix(string key, int rows)
+        {
+            var flat = Vector(key);
+            int cols = flat.Length / rows;
+            return [.. Enumerable.Range(0, rows).Select(r => flat[(r * cols)..((r + 1) * cols)])];
+        }
+
+        var layers = template.Layers.Select((layer, l) => new SnnLayerSpec(layer.Size, Matrix($"layers[{l}].W", layer.Size),
+            values.ContainsKey($"layers[{l}].threshold") ? Vector($"layers[{l}].threshold") : (double[])layer.Threshold.Clone())).ToArray();
+        var readout = template.Readout is { } r ? new DenseSpec(r.Size, Matrix("readout.W", r.Size)) : null;
+        return template with { Layers = layers, Readout = readout };
+    }
+
+    /// <summary>Mean cosine per entry of <see cref="Layers"/> over the probes, on the spec's current weights.</summary>
     public double[] Measure(SnnSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -76,7 +106,7 @@ public sealed class SnnAlignment
                 : SnnReference.Gradients(spec, input, target, RuleNames.ParseSnn(Rule));
             for (int g = 0; g < layers.Count; g++)
             {
-                sum[g] += Cosine(estimate, bptt, layers[g] + ".");
+                sum[g] += Cosine(estimate, bptt, layers[g] == Model ? string.Empty : layers[g] + ".");
             }
         }
 
