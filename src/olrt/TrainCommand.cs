@@ -52,8 +52,8 @@ internal static partial class TrainCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the trained network here as a checkpoint (q only; olrt run and soak resume from it)." };
         var cosineEvery = new Option<int?>("--cosine-every")
         {
-            Description = $"Spiking models, online rules: every N training samples (and before the first), the per-layer cosine of the rule's gradient " +
-                $"to float64 BPTT's on the current weights, mean over the first {CosineProbes} test sequences; into the JSON's cosine_curve.",
+            Description = $"Spiking models, online rules: before the first training sample, every N and after the last, the cosine of the rule's gradient " +
+                $"to float64 BPTT's on the current weights per layer and model-wide, mean over the first {CosineProbes} test sequences; into the JSON's cosine_curve.",
         };
         var size = new Option<string?>("--size") { Description = "--task copy only: ci (2 layers, N 32, H 64, pattern 10; the default) or full (4 layers, N 64, H 128, pattern 20, seed 004 Table 1)." };
         var command = new Command("train",
