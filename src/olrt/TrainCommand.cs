@@ -50,11 +50,17 @@ internal static partial class TrainCommand
         var steps = new Option<int?>("--steps") { Description = $"Steps per rate-coded image or CSV row (default {TaskCatalog.ImageSteps} for images, 10 for CSV rows)." };
         var output = new Option<FileInfo?>("--out") { Description = "Write the result (settings, learning curve, accuracy) here as JSON." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save the trained network here as a checkpoint (q only; olrt run and soak resume from it)." };
+        var cosineEvery = new Option<int?>("--cosine-every")
+        {
+            Description = $"Spiking models, online rules: before the first training sample, every N and after the last, the cosine of the rule's gradient " +
+                $"to float64 BPTT's on the current weights per layer and model-wide, mean over the first {CosineProbes} test sequences; into the JSON's cosine_curve.",
+        };
+        var size = new Option<string?>("--size") { Description = "--task copy only: ci (2 layers, N 32, H 64, pattern 10; the default) or full (4 layers, N 64, H 128, pattern 20, seed 004 Table 1)." };
         var command = new Command("train",
             "Train a model online on a task or a CSV data set and report the held-out accuracy; progress on standard error, result as JSON.")
         {
             task, data, test, labelColumn, sequenceColumn, model, rule, precision, epochs, seed, subset, testSubset, optimizer, lr, weightDecay,
-            schedule, warmup, steps, output, checkpoint,
+            schedule, warmup, steps, output, checkpoint, cosineEvery, size,
         };
         command.SetAction(parse =>
         {
@@ -67,7 +73,8 @@ internal static partial class TrainCommand
                 parse.GetValue(task), parse.GetValue(data)?.FullName, parse.GetValue(test)?.FullName, parse.GetValue(labelColumn)!, parse.GetValue(sequenceColumn),
                 parse.GetValue(model), parse.GetValue(rule), parse.GetValue(precision)!, parse.GetValue(epochs), parse.GetValue(seed),
                 parse.GetValue(subset), parse.GetValue(testSubset), parse.GetValue(optimizer)!, parse.GetValue(lr), parse.GetValue(weightDecay),
-                parse.GetValue(schedule)!, parse.GetValue(warmup), parse.GetValue(steps), parse.GetValue(output)?.FullName, parse.GetValue(checkpoint))));
+                parse.GetValue(schedule)!, parse.GetValue(warmup), parse.GetValue(steps), parse.GetValue(output)?.FullName, parse.GetValue(checkpoint),
+                parse.GetValue(cosineEvery), parse.GetValue(size))));
         });
         return command;
     }
@@ -75,7 +82,10 @@ internal static partial class TrainCommand
     private sealed record Settings(
         string? Task, string? Data, string? Test, string LabelColumn, string? SequenceColumn, string? Model, string? Rule, string Precision,
         int Epochs, int Seed, int? Subset, int? TestSubset, string Optimizer, double? LearningRate, double WeightDecay, string Schedule,
-        int Warmup, int? Steps, string? Out, string? Checkpoint);
+        int Warmup, int? Steps, string? Out, string? Checkpoint, int? CosineEvery, string? Size);
+
+    /// <summary>Test sequences the --cosine-every alignment is averaged over.</summary>
+    private const int CosineProbes = 4;
 
     private static int Run(Settings s)
     {
@@ -146,8 +156,22 @@ internal static partial class TrainCommand
             learner = new NetworkLearner(network);
         }
 
+        var alignment = Alignment(s, document.Spec, rule, f64, testSet, train.PerStepLabels);
+        var cosine = new List<(long Samples, double[] Cosine)>();
         var options = new TrainerOptions
         {
+            Probe = alignment is null ? null : seen =>
+            {
+                // Host side, between sequences: the current weights as a float64 spec (the fixed-point master weights in real units).
+                var current = learner is SnnFloatLearner floatLearner
+                    ? floatLearner.Spec
+                    : SnnAlignment.WithWeights((SnnSpec)document.Spec, network!);
+                var c = alignment.Measure(current);
+                cosine.Add((seen, c));
+                Console.Error.WriteLine(string.Create(Inv,
+                    $"cosine to BPTT after {seen} samples: {string.Join(", ", SnnAlignment.Layers(current).Select((name, i) => $"{name} {c[i]:F3}"))}"));
+            },
+            ProbeEvery = s.CosineEvery ?? 1,
             Epochs = s.Epochs,
             ShuffleSeed = s.Seed,
             Schedule = s.Schedule == "cosine" || s.Warmup > 0
@@ -189,14 +213,63 @@ internal static partial class TrainCommand
             Console.Error.WriteLine($"olrt train: checkpoint at step {saved.Steps} -> {store.Path}");
         }
 
-        string json = Json(s, taskData, train, testSet, document, family, rule, f64, sgd, curve, seconds, network);
+        var majority = Majority(train, testSet);
+        string json = Json(s, taskData, train, testSet, document, family, rule, f64, sgd, curve, seconds, network, majority, alignment, cosine);
         if (s.Out is not null)
         {
             AtomicFile.WriteAllText(s.Out, json);
         }
 
-        Console.WriteLine(string.Create(Inv, $"test accuracy {last.TestAccuracy:P2} ({taskData.Name}, {rule}, {(f64 ? "f64" : "q")}, {train.Count} training samples, {s.Epochs} epoch(s), {seconds:F1} s)"));
+        Console.WriteLine(string.Create(Inv,
+            $"test accuracy {last.TestAccuracy:P2}, majority class {majority.Accuracy:P2} ({taskData.Name}, {rule}, {(f64 ? "f64" : "q")}, {train.Count} training samples, {s.Epochs} epoch(s), {seconds:F1} s)"));
         return 0;
+    }
+
+    /// <summary>The --cosine-every probe (null without it), after checking that it applies.</summary>
+    private static SnnAlignment? Alignment(Settings s, ModelSpec spec, string rule, bool f64, SequenceSet test, bool perStepLabels)
+    {
+        if (s.CosineEvery is null)
+        {
+            return null;
+        }
+
+        if (spec is not SnnSpec snn)
+        {
+            throw new ArgumentException("--cosine-every compares spiking rules with BPTT: the model is not a spiking network (LRU gradients: olrt grads)");
+        }
+
+        if (rule == "bptt")
+        {
+            throw new ArgumentException("--cosine-every compares an online rule with BPTT: not with --rule bptt");
+        }
+
+        if (perStepLabels)
+        {
+            throw new ArgumentException("--cosine-every needs a task with one label per sequence");
+        }
+
+        var probes = Enumerable.Range(0, Math.Min(CosineProbes, test.Count)).Select(i =>
+        {
+            var rows = new double[test.Length(i)][];
+            for (int t = 0; t < rows.Length; t++)
+            {
+                rows[t] = new double[test.Inputs];
+                test.Fill(i, t, -1, rows[t]);
+            }
+
+            return (rows, test.Label(i, 0));
+        }).ToArray();
+        return new SnnAlignment(probes, snn.Outputs, rule, f64 ? "f64" : "q");
+    }
+
+    /// <summary>The training set's most frequent label (per step for a label per step) and its accuracy on the test set, counted as the test accuracy is.</summary>
+    private static (int Label, double Accuracy) Majority(SequenceSet train, SequenceSet test)
+    {
+        static IEnumerable<int> Labels(SequenceSet set) => Enumerable.Range(0, set.Count)
+            .SelectMany(i => set.PerStepLabels ? Enumerable.Range(0, set.Length(i)).Select(t => set.Label(i, t)) : [set.Label(i, 0)]);
+        int label = Labels(train).GroupBy(l => l).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+        var testLabels = Labels(test).ToArray();
+        return (label, testLabels.Length == 0 ? double.NaN : testLabels.Count(l => l == label) / (double)testLabels.Length);
     }
 
     /// <summary>
@@ -285,18 +358,24 @@ internal static partial class TrainCommand
             throw new ArgumentException("--task copy draws fresh samples: give --subset (the number of samples), not --epochs, --test-subset or --steps");
         }
 
-        var options = new CopyTaskExperimentOptions
-        {
-            Layers = 2, N = 32, H = 64, PatternLength = 10, Samples = s.Subset ?? 6000, Seed = s.Seed, ProgressEvery = 0,
-            FinalWindow = 200,
-        };
-        // Per-sequence rates (the gradient is summed over the 27 steps): SGD 2^-10 (olrt copy-task --size ci), momentum 2^-13, Adam 0.001.
+        bool full = s.Size == "full";
+        // full: the paper's size (seed 004 Table 1), CopyTaskExperimentOptions' defaults; ci: olrt copy-task --size ci.
+        var options = full
+            ? new CopyTaskExperimentOptions { Samples = s.Subset ?? 6000, Seed = s.Seed, ProgressEvery = 0, FinalWindow = 200 }
+            : new CopyTaskExperimentOptions
+            {
+                Layers = 2, N = 32, H = 64, PatternLength = 10, Samples = s.Subset ?? 6000, Seed = s.Seed, ProgressEvery = 0,
+                FinalWindow = 200,
+            };
+        // Per-sequence rates (the gradient is summed over the sequence's steps): SGD 2^-10 at the CI size and 2^-13 at the
+        // full size (olrt copy-task), momentum 2^-13 (2^-16 full), Adam 0.001.
         var sgd = s.Optimizer switch
         {
             "adam" => new SgdOptions { Kind = OptimizerKind.Adam, LearningRate = s.LearningRate ?? 0.001, WeightDecay = s.WeightDecay, Seed = (ulong)s.Seed },
-            "momentum" => new SgdOptions { LearningRate = s.LearningRate ?? 1.0 / 8192, Momentum = 0.9, Seed = (ulong)s.Seed },
-            _ => new SgdOptions { LearningRate = s.LearningRate ?? 1.0 / 1024, Seed = (ulong)s.Seed },
+            "momentum" => new SgdOptions { LearningRate = s.LearningRate ?? (full ? 1.0 / 65536 : 1.0 / 8192), Momentum = 0.9, Seed = (ulong)s.Seed },
+            _ => new SgdOptions { LearningRate = s.LearningRate ?? (full ? 1.0 / 8192 : 1.0 / 1024), Seed = (ulong)s.Seed },
         };
+        string size = string.Create(Inv, $"{options.Layers} layers, N {options.N}, H {options.H}, pattern {options.PatternLength}, delay {options.Delay}");
         var schedule = s.Schedule == "cosine" || s.Warmup > 0
             ? new LearningRateSchedule
             {
@@ -306,7 +385,7 @@ internal static partial class TrainCommand
             }
             : null;
         Console.Error.WriteLine(string.Create(Inv,
-            $"olrt train: copy task (2 layers, N 32, H 64, pattern 10, delay 7), {options.Samples} samples, rule {rule}, {s.Optimizer} lr {sgd.LearningRate:G4}, " +
+            $"olrt train: copy task ({size}), {options.Samples} samples, rule {rule}, {s.Optimizer} lr {sgd.LearningRate:G4}, " +
             $"{s.Schedule} schedule, warm-up {s.Warmup}, seed {s.Seed}"));
         var clock = Stopwatch.StartNew();
         var (result, curve) = CopyTaskExperiment.RunContract(options, rule, sgd, schedule, curveEvery: Math.Max(1, options.Samples / 24), progress: null);
@@ -321,7 +400,7 @@ internal static partial class TrainCommand
             AtomicFile.WriteAllText(s.Out, JsonText(w =>
             {
                 w.WriteString("task", "copy");
-                w.WriteString("model", "copy-ci: 2 layers, N 32, H 64, pattern 10, delay 7, lru-only, MSE");
+                w.WriteString("model", $"copy-{(full ? "full" : "ci")}: {size}, lru-only, MSE");
                 WriteRunSettings(w, s, "lru", rule, "q", sgd);
                 w.WriteNumber("seed", s.Seed);
                 w.WriteNumber("train_samples", result.Samples);
@@ -407,6 +486,10 @@ internal static partial class TrainCommand
         Check(s.WeightDecay == 0 || s.Optimizer == "adam", "--weight-decay goes with --optimizer adam");
         Check(s.Warmup >= 0, "--warmup must be at least 0");
         Check(s.Steps is null or (>= 1 and <= 10_000), "--steps must be from 1 to 10000");
+        Check(s.CosineEvery is null or >= 1, $"--cosine-every must be at least 1, not {s.CosineEvery}");
+        Check(s.CosineEvery is null || s.Task is not ("ecg" or "copy"), "--cosine-every compares spiking rules with BPTT: not with --task ecg or copy");
+        Check(s.Size is null or "ci" or "full", $"--size must be ci or full, not '{UserText.Echo(s.Size ?? string.Empty)}'");
+        Check(s.Size is null || s.Task == "copy", "--size goes with --task copy");
     }
 
     private static void Check(bool ok, string message)
@@ -526,7 +609,8 @@ internal static partial class TrainCommand
     }
 
     private static string Json(Settings s, TaskData taskData, SequenceSet train, SequenceSet test, ModelDocument document, string family, string rule, bool f64,
-        SgdOptions sgd, IReadOnlyList<CurvePoint> curve, double seconds, OnlineNetwork? network)
+        SgdOptions sgd, IReadOnlyList<CurvePoint> curve, double seconds, OnlineNetwork? network, (int Label, double Accuracy) majority,
+        SnnAlignment? alignment, IReadOnlyList<(long Samples, double[] Cosine)> cosine)
     {
         return JsonText(w =>
         {
@@ -540,6 +624,9 @@ internal static partial class TrainCommand
             w.WriteNumber("test_samples", test.Count);
             w.WriteString("backend", Backends.Name(Backends.Current.Backend));
             Number(w, "test_accuracy", curve[^1].TestAccuracy);
+            // The baseline: always predict the training set's most frequent class (per step for a label per step).
+            w.WriteNumber("majority_class", majority.Label);
+            Number(w, "majority_accuracy", majority.Accuracy);
             w.WriteNumber("seconds", Math.Round(seconds, 3));
             w.WriteStartArray("curve");
             foreach (var p in curve)
@@ -557,6 +644,28 @@ internal static partial class TrainCommand
             }
 
             w.WriteEndArray();
+            if (alignment is not null && document.Spec is SnnSpec snn)
+            {
+                // Per-layer cosine of the rule's gradient to float64 BPTT's on the weights after that many samples.
+                w.WriteNumber("cosine_probes", alignment.Probes);
+                w.WriteString("cosine_gradient", alignment.Precision == "q" ? "fixed-point runtime, updates deferred" : "float64 reference of the rule");
+                var layers = SnnAlignment.Layers(snn);
+                w.WriteStartArray("cosine_curve");
+                foreach (var (samples, c) in cosine)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("samples", samples);
+                    for (int i = 0; i < layers.Count; i++)
+                    {
+                        Number(w, layers[i], c[i]);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
             if (network is not null)
             {
                 WriteHealth(w, network, saturations: true);

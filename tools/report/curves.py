@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Learning curves of olrt train --out JSON files as one CSV for OnlineLearning.Plots `lines`.
 
-Usage: curves.py <x field> <y field> <out.csv> <label>=<file.json> ...
-Every run's "curve" array gives x and y; the CSV's first column is x, one column per run. Runs must share the x
+Usage: curves.py [--array NAME] <x field> <y field> <out.csv> <label>=<file.json> ...
+Every run's "curve" array (or the array NAME, e.g. cosine_curve from olrt train --cosine-every) gives x and y; the CSV's first column is x, one column per run. Runs must share the x
 values (the same epochs, steps or samples); a run missing an x gets the previous value of that run (a step line).
 """
 import json
@@ -10,6 +10,10 @@ import sys
 
 
 def main(argv):
+    array = "curve"
+    if len(argv) > 2 and argv[1] == "--array":
+        array = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 5:
         print(__doc__, file=sys.stderr)
         return 2
@@ -18,7 +22,7 @@ def main(argv):
     for spec in argv[4:]:
         label, path = spec.split("=", 1)
         with open(path, encoding="utf-8") as f:
-            curve = json.load(f)["curve"]
+            curve = json.load(f)[array]
         points = {p[xf]: p[yf] for p in curve if p.get(yf) is not None}
         runs.append((label.replace(",", ";"), points))
     xs = sorted({x for _, pts in runs for x in pts})

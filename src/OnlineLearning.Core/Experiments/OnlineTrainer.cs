@@ -46,6 +46,15 @@ public sealed record TrainerOptions
 
     /// <summary>Progress reports are made every this many samples.</summary>
     public int ProgressEvery { get; init; } = 50;
+
+    /// <summary>
+    /// Host-side measurement between training sequences (olrt train --cosine-every): called with the number of
+    /// samples trained so far before the first, after every <see cref="ProbeEvery"/>-th and after the last. Null: none.
+    /// </summary>
+    public Action<long>? Probe { get; init; }
+
+    /// <summary>Samples between <see cref="Probe"/> calls.</summary>
+    public int ProbeEvery { get; init; } = 100;
 }
 
 /// <summary>
@@ -60,12 +69,18 @@ public static class OnlineTrainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Probe is not null && options.ProbeEvery < 1)
+        {
+            throw new ArgumentException($"ProbeEvery must be at least 1, not {options.ProbeEvery}", nameof(options));
+        }
+
         var curve = new List<CurvePoint>();
         var order = Enumerable.Range(0, train.Count).ToArray();
         var shuffle = new Random(options.ShuffleSeed);
         var clock = Stopwatch.StartNew();
         long seen = 0;
         long total = (long)train.Count * options.Epochs;
+        options.Probe?.Invoke(0);
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             shuffle.Shuffle(order);
@@ -84,6 +99,11 @@ public static class OnlineTrainer
                 correct += outcome.Correct;
                 counted += outcome.Counted;
                 seen++;
+                if (options.Probe is not null && (seen % options.ProbeEvery == 0 || seen == total))
+                {
+                    options.Probe(seen);
+                }
+
                 if (progress is not null && ((k + 1) % options.ProgressEvery == 0 || k == order.Length - 1))
                 {
                     double rate = seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
