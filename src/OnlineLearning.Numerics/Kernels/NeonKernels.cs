@@ -127,13 +127,13 @@ public sealed partial class NeonKernels : Vector128Kernels
     protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes)
     {
         Vector128<short> vu = Vector128.Create(u);
-        Vector128<int> down = Vector128.Create(-shift), offsetCount = Vector128.Create(shift - 32);
+        Vector128<int> down = Vector128.Create(-shift);
         int j = 0;
         for (; j <= w.Length - Shorts; j += Shorts)
         {
             int lane = j % StochasticRounding.Lanes;
-            Vector128<int> offLo = NextOffsets(rngLanes, lane, offsetCount);
-            Vector128<int> offHi = NextOffsets(rngLanes, lane + Ints, offsetCount);
+            Vector128<int> offLo = StochasticRounding.NextOffsets(rngLanes, lane, shift);
+            Vector128<int> offHi = StochasticRounding.NextOffsets(rngLanes, lane + Ints, shift);
             Vector128<short> vv = Load128(v, j);
             // SSHL by a negative count is a truncating (floor) arithmetic shift: floor((p + r) / 2^shift).
             Vector128<int> dLo = AdvSimd.ShiftArithmetic(AdvSimd.Add(AdvSimd.MultiplyWideningLower(vu.GetLower(), vv.GetLower()), offLo), down);
@@ -197,18 +197,6 @@ public sealed partial class NeonKernels : Vector128Kernels
     {
         Store128(AdvSimd.SubtractSaturate(AdvSimd.AddSaturate(Load128(accRe, i), rr), ii), accRe, i);
         Store128(AdvSimd.AddSaturate(AdvSimd.AddSaturate(Load128(accIm, i), ri), ir), accIm, i);
-    }
-
-    /// <summary>Advances four xorshift32 lanes; USHL by (shift - 32) keeps the top shift bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> NextOffsets(Span<uint> lanes, int start, Vector128<int> offsetCount)
-    {
-        Vector128<uint> s = Load128(lanes, start);
-        s = AdvSimd.Xor(s, AdvSimd.ShiftLeftLogical(s, 13));
-        s = AdvSimd.Xor(s, AdvSimd.ShiftRightLogical(s, 17));
-        s = AdvSimd.Xor(s, AdvSimd.ShiftLeftLogical(s, 5));
-        Store128(s, lanes, start);
-        return AdvSimd.ShiftLogical(s, offsetCount).AsInt32();
     }
 
     /// <summary>w[j..j+7] = SQXTN(w + delta): SADDW widens the weights into the int32 deltas.</summary>

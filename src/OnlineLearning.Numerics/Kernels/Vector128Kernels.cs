@@ -174,8 +174,8 @@ public partial class Vector128Kernels : ScalarKernels
         {
             // Columns j..j+7 own lanes (j mod 16)..+7: the vector body starts at 0 and steps by 8.
             Span<uint> lanes = rngLanes.Slice(j % StochasticRounding.Lanes, Shorts);
-            Vector128<int> offLo = NextOffsets(lanes, 0, shift);
-            Vector128<int> offHi = NextOffsets(lanes, Ints, shift);
+            Vector128<int> offLo = StochasticRounding.NextOffsets(lanes, 0, shift);
+            Vector128<int> offHi = StochasticRounding.NextOffsets(lanes, Ints, shift);
             (Vector128<int> lo, Vector128<int> hi) = MulWiden(vu, Load128(v, j));
             Vector128<int> dLo = Vector128.ShiftRightArithmetic(lo + offLo, shift);
             Vector128<int> dHi = Vector128.ShiftRightArithmetic(hi + offHi, shift);
@@ -253,18 +253,6 @@ public partial class Vector128Kernels : ScalarKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> ShiftRightRound(Vector128<int> x, int shift) =>
         shift == 0 ? x : Vector128.ShiftRightArithmetic(x, shift) + (Vector128.ShiftRightArithmetic(x, shift - 1) & Vector128<int>.One);
-
-    /// <summary>Advances four xorshift32 lanes and returns their top <paramref name="shift"/> bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> NextOffsets(Span<uint> lanes, int start, int shift)
-    {
-        Vector128<uint> s = Load128(lanes, start);
-        s ^= Vector128.ShiftLeft(s, 13);
-        s ^= Vector128.ShiftRightLogical(s, 17);
-        s ^= Vector128.ShiftLeft(s, 5);
-        Store128(s, lanes, start);
-        return Vector128.ShiftRightLogical(s, 32 - shift).AsInt32();
-    }
 
     /// <summary>w[j..j+7] = sat16(w + delta) for two int32 halves of deltas.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

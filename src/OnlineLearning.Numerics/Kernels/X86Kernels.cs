@@ -193,13 +193,12 @@ public sealed partial class X86Kernels : Vector128Kernels
     {
         Vector128<short> vu = Vector128.Create(u);
         Vector128<int> down = Vector128.CreateScalar(shift);
-        Vector128<uint> offsetCount = Vector128.CreateScalar((uint)(32 - shift));
         int j = 0;
         for (; j <= w.Length - Shorts; j += Shorts)
         {
             int lane = j % StochasticRounding.Lanes;
-            Vector128<int> offLo = NextOffsets(rngLanes, lane, offsetCount);
-            Vector128<int> offHi = NextOffsets(rngLanes, lane + Ints, offsetCount);
+            Vector128<int> offLo = StochasticRounding.NextOffsets(rngLanes, lane, shift);
+            Vector128<int> offHi = StochasticRounding.NextOffsets(rngLanes, lane + Ints, shift);
             (Vector128<int> lo, Vector128<int> hi) = MulWiden(vu, Load128(v, j));
             Vector128<int> dLo = Sse2.ShiftRightArithmetic(Sse2.Add(lo, offLo), down);
             Vector128<int> dHi = Sse2.ShiftRightArithmetic(Sse2.Add(hi, offHi), down);
@@ -293,17 +292,6 @@ public sealed partial class X86Kernels : Vector128Kernels
         Vector128<int> truncated = Sse2.ShiftRightArithmetic(x, Vector128.CreateScalar(shift));
         Vector128<int> roundBit = Sse2.And(Sse2.ShiftRightArithmetic(x, Vector128.CreateScalar(shift - 1)), Vector128<int>.One);
         return Sse2.Add(truncated, roundBit);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> NextOffsets(Span<uint> lanes, int start, Vector128<uint> offsetCount)
-    {
-        Vector128<uint> s = Load128(lanes, start);
-        s = Sse2.Xor(s, Sse2.ShiftLeftLogical(s, 13));
-        s = Sse2.Xor(s, Sse2.ShiftRightLogical(s, 17));
-        s = Sse2.Xor(s, Sse2.ShiftLeftLogical(s, 5));
-        Store128(s, lanes, start);
-        return Sse2.ShiftRightLogical(s, offsetCount).AsInt32();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
