@@ -25,71 +25,20 @@ namespace OnlineLearning.Numerics.Kernels;
 public sealed partial class X86Kernels : Vector128Kernels
 {
     private const int Shorts = 8;
-    private const int Ints = 4;
     private const int Shorts256 = 16;
 
     public static bool IsSupported => Sse41.IsSupported && Ssse3.IsSupported;
 
     public override Backend Backend => Backend.X86;
 
-    protected override void AddCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst)
-    {
-        int i = 0;
-        if (Avx2.IsSupported)
-        {
-            for (; i <= dst.Length - Shorts256; i += Shorts256)
-            {
-                Store256(Avx2.AddSaturate(Load256(x, i), Load256(y, i)), dst, i);
-            }
-        }
+    protected override void AddCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst) =>
+        VectorLoops.Binary(x, y, dst, default(AddSaturate16Operator<X86Simd>));
 
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Store128(Sse2.AddSaturate(Load128(x, i), Load128(y, i)), dst, i);
-        }
+    protected override void SubtractCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst) =>
+        VectorLoops.Binary(x, y, dst, default(SubtractSaturate16Operator<X86Simd>));
 
-        Scalar.Add(x[i..], y[i..], dst[i..]);
-    }
-
-    protected override void SubtractCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst)
-    {
-        int i = 0;
-        if (Avx2.IsSupported)
-        {
-            for (; i <= dst.Length - Shorts256; i += Shorts256)
-            {
-                Store256(Avx2.SubtractSaturate(Load256(x, i), Load256(y, i)), dst, i);
-            }
-        }
-
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Store128(Sse2.SubtractSaturate(Load128(x, i), Load128(y, i)), dst, i);
-        }
-
-        Scalar.Subtract(x[i..], y[i..], dst[i..]);
-    }
-
-    protected override void ScaleQ15Core(ReadOnlySpan<short> x, short scale, Span<short> dst)
-    {
-        int i = 0;
-        if (Avx2.IsSupported)
-        {
-            Vector256<short> s256 = Vector256.Create(scale);
-            for (; i <= dst.Length - Shorts256; i += Shorts256)
-            {
-                Store256(MulQ15(Load256(x, i), s256), dst, i);
-            }
-        }
-
-        Vector128<short> s = Vector128.Create(scale);
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Store128(MulQ15(Load128(x, i), s), dst, i);
-        }
-
-        Scalar.ScaleQ15(x[i..], scale, dst[i..]);
-    }
+    protected override void ScaleQ15Core(ReadOnlySpan<short> x, short scale, Span<short> dst) =>
+        VectorLoops.Unary(x, dst, new ScaleQ15Operator<X86Simd>(scale));
 
     protected override long DotCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y)
     {
@@ -139,87 +88,19 @@ public sealed partial class X86Kernels : Vector128Kernels
         return unchecked(Vector128.Sum(acc) + Scalar.DotInt32(x[i..], y[i..]));
     }
 
-    protected override void AddWidenCore(ReadOnlySpan<short> x, Span<int> acc)
-    {
-        int i = 0;
-        for (; i <= acc.Length - Shorts; i += Shorts)
-        {
-            (Vector128<int> lo, Vector128<int> hi) = Widen(Load128(x, i));
-            Store128(Sse2.Add(Load128(acc, i), lo), acc, i);
-            Store128(Sse2.Add(Load128(acc, i + Ints), hi), acc, i + Ints);
-        }
+    protected override void AddWidenCore(ReadOnlySpan<short> x, Span<int> acc) => VectorLoops.AddWiden<X86Simd>(x, acc);
 
-        Scalar.AddWiden(x[i..], acc[i..]);
-    }
+    protected override void TraceRowCore(Span<short> e, short a, ReadOnlySpan<short> x) =>
+        VectorLoops.Row(e, x, new TraceRowOperator<X86Simd>(a));
 
-    protected override void TraceRowCore(Span<short> e, short a, ReadOnlySpan<short> x)
-    {
-        int j = 0;
-        if (Avx2.IsSupported)
-        {
-            Vector256<short> va256 = Vector256.Create(a);
-            for (; j <= e.Length - Shorts256; j += Shorts256)
-            {
-                Store256(Avx2.AddSaturate(MulQ15(va256, Load256(e, j)), Load256(x, j)), e, j);
-            }
-        }
+    protected override void TraceAccumulateRowCore(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g) =>
+        VectorLoops.TraceAccumulateRow<X86Simd>(e, a, x, c, shift, g);
 
-        Vector128<short> va = Vector128.Create(a);
-        for (; j <= e.Length - Shorts; j += Shorts)
-        {
-            Store128(Sse2.AddSaturate(MulQ15(va, Load128(e, j)), Load128(x, j)), e, j);
-        }
+    protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes) =>
+        VectorLoops.Rank1StochasticRow<X86Simd>(w, u, v, shift, rngLanes);
 
-        Scalar.TraceRow(e[j..], a, x[j..]);
-    }
-
-    protected override void TraceAccumulateRowCore(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g)
-    {
-        Vector128<short> va = Vector128.Create(a), vc = Vector128.Create(c);
-        int j = 0;
-        for (; j <= e.Length - Shorts; j += Shorts)
-        {
-            Vector128<short> updated = Sse2.AddSaturate(MulQ15(va, Load128(e, j)), Load128(x, j));
-            Store128(updated, e, j);
-            (Vector128<int> lo, Vector128<int> hi) = MulWiden(vc, updated);
-            Store128(AddSat32(Load128(g, j), ShiftRightRound(lo, shift)), g, j);
-            Store128(AddSat32(Load128(g, j + Ints), ShiftRightRound(hi, shift)), g, j + Ints);
-        }
-
-        Scalar.TraceAccumulateRow(e[j..], a, x[j..], c, shift, g[j..]);
-    }
-
-    protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes)
-    {
-        Vector128<short> vu = Vector128.Create(u);
-        Vector128<int> down = Vector128.CreateScalar(shift);
-        int j = 0;
-        for (; j <= w.Length - Shorts; j += Shorts)
-        {
-            int lane = j % StochasticRounding.Lanes;
-            Vector128<int> offLo = StochasticRounding.NextOffsets(rngLanes, lane, shift);
-            Vector128<int> offHi = StochasticRounding.NextOffsets(rngLanes, lane + Ints, shift);
-            (Vector128<int> lo, Vector128<int> hi) = MulWiden(vu, Load128(v, j));
-            Vector128<int> dLo = Sse2.ShiftRightArithmetic(Sse2.Add(lo, offLo), down);
-            Vector128<int> dHi = Sse2.ShiftRightArithmetic(Sse2.Add(hi, offHi), down);
-            StoreAddNarrow(w, j, dLo, dHi);
-        }
-
-        Scalar.Rank1StochasticRow(w[j..], u, v[j..], shift, rngLanes, j);
-    }
-
-    protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift)
-    {
-        Vector128<short> vu = Vector128.Create(u);
-        int j = 0;
-        for (; j <= w.Length - Shorts; j += Shorts)
-        {
-            (Vector128<int> lo, Vector128<int> hi) = MulWiden(vu, Load128(v, j));
-            StoreAddNarrow(w, j, ShiftRightRound(lo, shift), ShiftRightRound(hi, shift));
-        }
-
-        Scalar.Rank1NearestRow(w[j..], u, v[j..], shift);
-    }
+    protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift) =>
+        VectorLoops.Row(w, v, new Rank1NearestOperator<X86Simd>(u, shift));
 
     protected override void ThresholdCore(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes)
     {
@@ -294,10 +175,48 @@ public sealed partial class X86Kernels : Vector128Kernels
         return Sse2.Add(truncated, roundBit);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreAddNarrow(Span<short> w, int j, Vector128<int> dLo, Vector128<int> dHi)
+    /// <summary>
+    /// The x86 fixed-point steps: PMULHRSW with the −32768 lane fixed (<see cref="MulQ15(Vector128{short}, Vector128{short})"/>),
+    /// PMULLW/PMULHW interleaved for exact products, the sign-bit int32 saturation of <see cref="AddSat32"/>,
+    /// PMOVSXWD and PACKSSDW to widen and narrow; the 256-bit members are AVX2 and run only when the CPU has it.
+    /// </summary>
+    private readonly struct X86Simd : ISimd
     {
-        (Vector128<int> wlo, Vector128<int> whi) = Widen(Load128(w, j));
-        Store128(Sse2.PackSignedSaturate(Sse2.Add(wlo, dLo), Sse2.Add(whi, dHi)), w, j);
+        public static bool Has256 => Avx2.IsSupported;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<short> MulQ15(Vector128<short> a, Vector128<short> b) => X86Kernels.MulQ15(a, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<short> MulQ15(Vector256<short> a, Vector256<short> b) => X86Kernels.MulQ15(a, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<short> AddSaturate(Vector256<short> a, Vector256<short> b) => Avx2.AddSaturate(a, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<short> SubtractSaturate(Vector256<short> a, Vector256<short> b) => Avx2.SubtractSaturate(a, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (Vector128<int> Lo, Vector128<int> Hi) MulWiden(Vector128<short> a, Vector128<short> b) => X86Kernels.MulWiden(a, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift) => X86Kernels.ShiftRightRound(x, shift);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> AddSaturate(Vector128<int> a, Vector128<int> b) => AddSat32(a, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<short> AddNarrow(Vector128<short> w, Vector128<int> dLo, Vector128<int> dHi)
+        {
+            (Vector128<int> wlo, Vector128<int> whi) = Widen(w);
+            return Sse2.PackSignedSaturate(Sse2.Add(wlo, dLo), Sse2.Add(whi, dHi));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (Vector128<int> Lo, Vector128<int> Hi) AddWiden(Vector128<int> lo, Vector128<int> hi, Vector128<short> x)
+        {
+            (Vector128<int> xlo, Vector128<int> xhi) = Widen(x);
+            return (Sse2.Add(lo, xlo), Sse2.Add(hi, xhi));
+        }
     }
 }

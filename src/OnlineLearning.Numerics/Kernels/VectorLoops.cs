@@ -1,0 +1,239 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+using static OnlineLearning.Numerics.Kernels.VectorIO;
+
+namespace OnlineLearning.Numerics.Kernels;
+
+/// <summary>
+/// The fixed-point steps whose best instructions differ between ISAs. Each SIMD backend has one struct
+/// implementing them (<c>PortableSimd</c>, <c>NeonSimd</c>, <c>X86Simd</c>); the operators and loops of
+/// <see cref="VectorLoops"/> are generic over it, so the JIT/ILC specialises and inlines every call.
+/// </summary>
+/// <remarks>
+/// The 256-bit members run only where <see cref="Has256"/> is true (x86 with AVX2); elsewhere the loops
+/// never reach them and the JIT drops them as dead code.
+/// </remarks>
+internal interface ISimd
+{
+    /// <summary>True when the 256-bit members are implemented and the CPU runs them.</summary>
+    static abstract bool Has256 { get; }
+
+    /// <summary><see cref="QMath.MulQ15"/> on eight lanes.</summary>
+    static abstract Vector128<short> MulQ15(Vector128<short> a, Vector128<short> b);
+
+    /// <summary><see cref="QMath.MulQ15"/> on sixteen lanes (only when <see cref="Has256"/>).</summary>
+    static abstract Vector256<short> MulQ15(Vector256<short> a, Vector256<short> b);
+
+    /// <summary>sat16(a + b) on sixteen lanes (only when <see cref="Has256"/>).</summary>
+    static abstract Vector256<short> AddSaturate(Vector256<short> a, Vector256<short> b);
+
+    /// <summary>sat16(a − b) on sixteen lanes (only when <see cref="Has256"/>).</summary>
+    static abstract Vector256<short> SubtractSaturate(Vector256<short> a, Vector256<short> b);
+
+    /// <summary>Exact int16 × int16 products, lanes 0-3 and 4-7, in int32.</summary>
+    static abstract (Vector128<int> Lo, Vector128<int> Hi) MulWiden(Vector128<short> a, Vector128<short> b);
+
+    /// <summary><see cref="QMath.ShiftRightRound(int, int)"/> on four lanes, overflow-free.</summary>
+    static abstract Vector128<int> ShiftRightRound(Vector128<int> x, int shift);
+
+    /// <summary>sat32(a + b).</summary>
+    static abstract Vector128<int> AddSaturate(Vector128<int> a, Vector128<int> b);
+
+    /// <summary>sat16(w + d) for eight int16 lanes and their int32 deltas (lanes 0-3 in dLo, 4-7 in dHi).</summary>
+    static abstract Vector128<short> AddNarrow(Vector128<short> w, Vector128<int> dLo, Vector128<int> dHi);
+
+    /// <summary>(lo + x[0..3], hi + x[4..7]) with x widened to int32, wrapping.</summary>
+    static abstract (Vector128<int> Lo, Vector128<int> Hi) AddWiden(Vector128<int> lo, Vector128<int> hi, Vector128<short> x);
+}
+
+/// <summary>dst = op(x): one element-wise operation, a vector body per width and the specification for the tail.</summary>
+internal interface IUnaryOperator<T>
+{
+    /// <summary>True when <see cref="Invoke(Vector256{T})"/> runs (x86 with AVX2).</summary>
+    static abstract bool Has256 { get; }
+
+    Vector128<T> Invoke(Vector128<T> x);
+
+    Vector256<T> Invoke(Vector256<T> x);
+
+    /// <summary>The specification on the elements the vector loops leave over.</summary>
+    void Tail(ReadOnlySpan<T> x, Span<T> dst);
+}
+
+/// <summary>
+/// dst = op(x, y): one element-wise operation. A row update in place is the same shape with dst = x:
+/// w[j] = op(w[j], v[j]), the row's coefficient held by the operator.
+/// </summary>
+internal interface IBinaryOperator<T>
+{
+    /// <summary>True when <see cref="Invoke(Vector256{T}, Vector256{T})"/> runs (x86 with AVX2).</summary>
+    static abstract bool Has256 { get; }
+
+    Vector128<T> Invoke(Vector128<T> x, Vector128<T> y);
+
+    Vector256<T> Invoke(Vector256<T> x, Vector256<T> y);
+
+    /// <summary>The specification on the elements the vector loops leave over (dst may be x).</summary>
+    void Tail(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dst);
+}
+
+/// <summary>
+/// The loop drivers the SIMD backends share, in the style of System.Numerics.Tensors.TensorPrimitives: one
+/// loop per shape, taking an operator struct (or an <see cref="ISimd"/> struct) as a generic argument so each
+/// instantiation is specialised and inlined, with no virtual call and no allocation in the loop. Each loop runs
+/// whole vectors (256-bit first where the operator has them, then 128-bit) and hands the rest to the scalar
+/// specification, so a tail is computed by <see cref="Scalar"/> itself.
+/// </summary>
+internal static class VectorLoops
+{
+    /// <summary>Element-wise, one input: dst[i] = op(x[i]).</summary>
+    public static void Unary<T, TOp>(ReadOnlySpan<T> x, Span<T> dst, TOp op)
+        where TOp : struct, IUnaryOperator<T>
+    {
+        int i = 0;
+        if (TOp.Has256)
+        {
+            for (; i <= dst.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                Store256(op.Invoke(Load256(x, i)), dst, i);
+            }
+        }
+
+        for (; i <= dst.Length - Vector128<T>.Count; i += Vector128<T>.Count)
+        {
+            Store128(op.Invoke(Load128(x, i)), dst, i);
+        }
+
+        op.Tail(x[i..], dst[i..]);
+    }
+
+    /// <summary>Element-wise, two inputs: dst[i] = op(x[i], y[i]). dst may be x (a row update in place).</summary>
+    public static void Binary<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dst, TOp op)
+        where TOp : struct, IBinaryOperator<T>
+    {
+        int i = 0;
+        if (TOp.Has256)
+        {
+            for (; i <= dst.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                Store256(op.Invoke(Load256(x, i), Load256(y, i)), dst, i);
+            }
+        }
+
+        for (; i <= dst.Length - Vector128<T>.Count; i += Vector128<T>.Count)
+        {
+            Store128(op.Invoke(Load128(x, i), Load128(y, i)), dst, i);
+        }
+
+        op.Tail(x[i..], y[i..], dst[i..]);
+    }
+
+    /// <summary>Row update in place with the row's coefficient in the operator: w[j] = op(w[j], v[j]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Row<TOp>(Span<short> w, ReadOnlySpan<short> v, TOp op)
+        where TOp : struct, IBinaryOperator<short> =>
+        Binary<short, TOp>(w, v, w, op);
+
+    /// <summary>
+    /// Row update fused with an int32 accumulation (<see cref="QKernels.TraceUpdateAccumulate"/>):
+    /// e = sat16(MulQ15(a, e) + x), then g = sat32(g + round(c · e / 2^shift)) with the new e.
+    /// </summary>
+    public static void TraceAccumulateRow<TSimd>(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g)
+        where TSimd : struct, ISimd
+    {
+        Vector128<short> va = Vector128.Create(a), vc = Vector128.Create(c);
+        int j = 0;
+        for (; j <= e.Length - 8; j += 8)
+        {
+            Vector128<short> updated = Vector128.AddSaturate(TSimd.MulQ15(va, Load128(e, j)), Load128(x, j));
+            Store128(updated, e, j);
+            (Vector128<int> lo, Vector128<int> hi) = TSimd.MulWiden(vc, updated);
+            Store128(TSimd.AddSaturate(Load128(g, j), TSimd.ShiftRightRound(lo, shift)), g, j);
+            Store128(TSimd.AddSaturate(Load128(g, j + 4), TSimd.ShiftRightRound(hi, shift)), g, j + 4);
+        }
+
+        Scalar.TraceAccumulateRow(e[j..], a, x[j..], c, shift, g[j..]);
+    }
+
+    /// <summary>
+    /// Stateful row (<see cref="QKernels.Rank1UpdateStochastic"/>): w[j] = sat16(w[j] + floor((u · v[j] + r) / 2^shift)),
+    /// eight columns per step, r from xorshift lanes (j mod 16)..+7, which the step advances in place; the tail
+    /// continues the lanes from column j.
+    /// </summary>
+    public static void Rank1StochasticRow<TSimd>(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes)
+        where TSimd : struct, ISimd
+    {
+        Vector128<short> vu = Vector128.Create(u);
+        int j = 0;
+        for (; j <= w.Length - 8; j += 8)
+        {
+            int lane = j % StochasticRounding.Lanes;
+            Vector128<int> offLo = StochasticRounding.NextOffsets(rngLanes, lane, shift);
+            Vector128<int> offHi = StochasticRounding.NextOffsets(rngLanes, lane + 4, shift);
+            (Vector128<int> lo, Vector128<int> hi) = TSimd.MulWiden(vu, Load128(v, j));
+            Vector128<int> dLo = Vector128.ShiftRightArithmetic(lo + offLo, shift);
+            Vector128<int> dHi = Vector128.ShiftRightArithmetic(hi + offHi, shift);
+            Store128(TSimd.AddNarrow(Load128(w, j), dLo, dHi), w, j);
+        }
+
+        Scalar.Rank1StochasticRow(w[j..], u, v[j..], shift, rngLanes, j);
+    }
+
+    /// <summary>Narrowing element-wise (<see cref="QKernels.NarrowRound"/>): dst = sat16(round(x / 2^shift)).</summary>
+    public static void NarrowRound<TSimd>(ReadOnlySpan<int> x, int shift, Span<short> dst)
+        where TSimd : struct, ISimd
+    {
+        int i = 0;
+        for (; i <= dst.Length - 8; i += 8)
+        {
+            Vector128<int> lo = TSimd.ShiftRightRound(Load128(x, i), shift);
+            Vector128<int> hi = TSimd.ShiftRightRound(Load128(x, i + 4), shift);
+            Store128(Vector128.NarrowWithSaturation(lo, hi), dst, i);
+        }
+
+        Scalar.NarrowRound(x[i..], shift, dst[i..]);
+    }
+
+    /// <summary>Widening element-wise (spike accumulation): acc[i] += x[i], wrapping.</summary>
+    public static void AddWiden<TSimd>(ReadOnlySpan<short> x, Span<int> acc)
+        where TSimd : struct, ISimd
+    {
+        int i = 0;
+        for (; i <= acc.Length - 8; i += 8)
+        {
+            (Vector128<int> lo, Vector128<int> hi) = TSimd.AddWiden(Load128(acc, i), Load128(acc, i + 4), Load128(x, i));
+            Store128(lo, acc, i);
+            Store128(hi, acc, i + 4);
+        }
+
+        Scalar.AddWiden(x[i..], acc[i..]);
+    }
+
+    /// <summary>Complex multiply-accumulate on split planes (<see cref="QKernels.ComplexMultiplyAccumulate"/>), eight elements per step.</summary>
+    public static void ComplexMultiplyAccumulate<TSimd>(
+        ReadOnlySpan<short> aRe, ReadOnlySpan<short> aIm, ReadOnlySpan<short> bRe, ReadOnlySpan<short> bIm, Span<int> accRe, Span<int> accIm)
+        where TSimd : struct, ISimd
+    {
+        int i = 0;
+        for (; i <= accRe.Length - 8; i += 8)
+        {
+            Vector128<short> ar = Load128(aRe, i), ai = Load128(aIm, i), br = Load128(bRe, i), bi = Load128(bIm, i);
+            (Vector128<int> rrLo, Vector128<int> rrHi) = TSimd.MulWiden(ar, br);
+            (Vector128<int> iiLo, Vector128<int> iiHi) = TSimd.MulWiden(ai, bi);
+            (Vector128<int> riLo, Vector128<int> riHi) = TSimd.MulWiden(ar, bi);
+            (Vector128<int> irLo, Vector128<int> irHi) = TSimd.MulWiden(ai, br);
+            ComplexMacHalf(accRe, accIm, i, rrLo, iiLo, riLo, irLo);
+            ComplexMacHalf(accRe, accIm, i + 4, rrHi, iiHi, riHi, irHi);
+        }
+
+        Scalar.ComplexMultiplyAccumulate(aRe[i..], aIm[i..], bRe[i..], bIm[i..], accRe[i..], accIm[i..]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ComplexMacHalf(Span<int> accRe, Span<int> accIm, int i, Vector128<int> rr, Vector128<int> ii, Vector128<int> ri, Vector128<int> ir)
+    {
+        Store128(Vector128.SubtractSaturate(Vector128.AddSaturate(Load128(accRe, i), rr), ii), accRe, i);
+        Store128(Vector128.AddSaturate(Vector128.AddSaturate(Load128(accIm, i), ri), ir), accIm, i);
+    }
+}
