@@ -67,10 +67,10 @@ public sealed partial class NeonKernels : Vector128Kernels
         VectorLoops.Row(e, x, new TraceRowOperator<NeonSimd>(a));
 
     protected override void TraceAccumulateRowCore(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g) =>
-        VectorLoops.TraceAccumulateRow<NeonSimd>(e, a, x, c, shift, g);
+        VectorLoops.RowAccumulate(e, x, g, new TraceAccumulateOperator<NeonSimd>(a, c, shift));
 
     protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes) =>
-        VectorLoops.Rank1StochasticRow<NeonSimd>(w, u, v, shift, rngLanes);
+        VectorLoops.StochasticRow(w, v, rngLanes, new Rank1StochasticOperator<NeonSimd>(u, shift));
 
     protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift) =>
         VectorLoops.Row(w, v, new Rank1NearestOperator<NeonSimd>(u, shift));
@@ -131,6 +131,11 @@ public sealed partial class NeonKernels : Vector128Kernels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static (Vector128<int> Lo, Vector128<int> Hi) AddWiden(Vector128<int> lo, Vector128<int> hi, Vector128<short> x) =>
             (AdvSimd.AddWideningLower(lo, x.GetLower()), AdvSimd.AddWideningUpper(hi, x));
+
+        /// <summary>XTN, XTN2 (not used by <see cref="ThresholdCore"/>, whose eight-lane body keeps tails short).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi) =>
+            AdvSimd.ExtractNarrowingUpper(AdvSimd.ExtractNarrowingLower(lo.AsUInt16()), hi.AsUInt16()).AsByte();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -72,10 +72,10 @@ public partial class Vector128Kernels : ScalarKernels
         VectorLoops.Row(e, x, new TraceRowOperator<PortableSimd>(a));
 
     protected override void TraceAccumulateRowCore(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g) =>
-        VectorLoops.TraceAccumulateRow<PortableSimd>(e, a, x, c, shift, g);
+        VectorLoops.RowAccumulate(e, x, g, new TraceAccumulateOperator<PortableSimd>(a, c, shift));
 
     protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes) =>
-        VectorLoops.Rank1StochasticRow<PortableSimd>(w, u, v, shift, rngLanes);
+        VectorLoops.StochasticRow(w, v, rngLanes, new Rank1StochasticOperator<PortableSimd>(u, shift));
 
     protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift) =>
         VectorLoops.Row(w, v, new Rank1NearestOperator<PortableSimd>(u, shift));
@@ -84,18 +84,8 @@ public partial class Vector128Kernels : ScalarKernels
         ReadOnlySpan<short> aRe, ReadOnlySpan<short> aIm, ReadOnlySpan<short> bRe, ReadOnlySpan<short> bIm, Span<int> accRe, Span<int> accIm) =>
         VectorLoops.ComplexMultiplyAccumulate<PortableSimd>(aRe, aIm, bRe, bIm, accRe, accIm);
 
-    protected override void ThresholdCore(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes)
-    {
-        int i = 0;
-        for (; i <= spikes.Length - (2 * Shorts); i += 2 * Shorts)
-        {
-            Vector128<short> lo = Vector128.GreaterThan(Load128(v, i), Load128(theta, i));
-            Vector128<short> hi = Vector128.GreaterThan(Load128(v, i + Shorts), Load128(theta, i + Shorts));
-            Store128(Vector128.Narrow(lo, hi).AsByte() & Vector128<byte>.One, spikes, i);
-        }
-
-        Scalar.Threshold(v[i..], theta[i..], spikes[i..]);
-    }
+    protected override void ThresholdCore(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes) =>
+        VectorLoops.Threshold<PortableSimd>(v, theta, spikes);
 
     /// <summary>Vector form of <see cref="QMath.MulQ15"/>: widen, multiply exactly, round, narrow with saturation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -158,5 +148,8 @@ public partial class Vector128Kernels : ScalarKernels
             (Vector128<int> xlo, Vector128<int> xhi) = Vector128.Widen(x);
             return (lo + xlo, hi + xhi);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi) => Vector128.Narrow(lo, hi).AsByte();
     }
 }

@@ -45,6 +45,9 @@ internal interface ISimd
 
     /// <summary>(lo + x[0..3], hi + x[4..7]) with x widened to int32, wrapping.</summary>
     static abstract (Vector128<int> Lo, Vector128<int> Hi) AddWiden(Vector128<int> lo, Vector128<int> hi, Vector128<short> x);
+
+    /// <summary>Two int16 compare masks (0 or −1 per lane) as sixteen bytes (0 or 0xFF), lanes of lo first.</summary>
+    static abstract Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi);
 }
 
 /// <summary>dst = op(x): one element-wise operation, a vector body per width and the specification for the tail.</summary>
@@ -76,6 +79,32 @@ internal interface IBinaryOperator<T>
 
     /// <summary>The specification on the elements the vector loops leave over (dst may be x).</summary>
     void Tail(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dst);
+}
+
+/// <summary>Row update with an int32 accumulation of the updated row (see <see cref="VectorLoops.RowAccumulate{TOp}"/>).</summary>
+internal interface IRowAccumulateOperator
+{
+    /// <summary>The new row values.</summary>
+    Vector128<short> Update(Vector128<short> e, Vector128<short> x);
+
+    /// <summary>The new accumulators of the eight elements (lanes 0-3 in lo, 4-7 in hi) given their updated values.</summary>
+    (Vector128<int> Lo, Vector128<int> Hi) Accumulate(Vector128<int> lo, Vector128<int> hi, Vector128<short> updated);
+
+    /// <summary>The specification on the elements the vector loop leaves over.</summary>
+    void Tail(Span<short> e, ReadOnlySpan<short> x, Span<int> g);
+}
+
+/// <summary>Row update in place that consumes one stochastic-rounding offset per element (see <see cref="VectorLoops.StochasticRow{TOp}"/>).</summary>
+internal interface IStochasticRowOperator
+{
+    /// <summary>The offsets are the top Shift bits of each draw, uniform on [0, 2^Shift).</summary>
+    int Shift { get; }
+
+    /// <summary>The new w of eight columns given their offsets (columns 0-3 in offLo, 4-7 in offHi).</summary>
+    Vector128<short> Invoke(Vector128<short> w, Vector128<short> v, Vector128<int> offLo, Vector128<int> offHi);
+
+    /// <summary>The specification on the columns the vector loop leaves over; <paramref name="firstColumn"/> picks the lanes.</summary>
+    void Tail(Span<short> w, ReadOnlySpan<short> v, Span<uint> rngLanes, int firstColumn);
 }
 
 /// <summary>
@@ -136,48 +165,59 @@ internal static class VectorLoops
         Binary<short, TOp>(w, v, w, op);
 
     /// <summary>
-    /// Row update fused with an int32 accumulation (<see cref="QKernels.TraceUpdateAccumulate"/>):
-    /// e = sat16(MulQ15(a, e) + x), then g = sat32(g + round(c · e / 2^shift)) with the new e.
+    /// Row update fused with an int32 accumulation of the updated row: e[j] = op.Update(e[j], x[j]), then
+    /// g[j] = op.Accumulate(g[j], new e[j]), eight elements per step.
     /// </summary>
-    public static void TraceAccumulateRow<TSimd>(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g)
-        where TSimd : struct, ISimd
+    public static void RowAccumulate<TOp>(Span<short> e, ReadOnlySpan<short> x, Span<int> g, TOp op)
+        where TOp : struct, IRowAccumulateOperator
     {
-        Vector128<short> va = Vector128.Create(a), vc = Vector128.Create(c);
         int j = 0;
         for (; j <= e.Length - 8; j += 8)
         {
-            Vector128<short> updated = Vector128.AddSaturate(TSimd.MulQ15(va, Load128(e, j)), Load128(x, j));
+            Vector128<short> updated = op.Update(Load128(e, j), Load128(x, j));
             Store128(updated, e, j);
-            (Vector128<int> lo, Vector128<int> hi) = TSimd.MulWiden(vc, updated);
-            Store128(TSimd.AddSaturate(Load128(g, j), TSimd.ShiftRightRound(lo, shift)), g, j);
-            Store128(TSimd.AddSaturate(Load128(g, j + 4), TSimd.ShiftRightRound(hi, shift)), g, j + 4);
+            (Vector128<int> lo, Vector128<int> hi) = op.Accumulate(Load128(g, j), Load128(g, j + 4), updated);
+            Store128(lo, g, j);
+            Store128(hi, g, j + 4);
         }
 
-        Scalar.TraceAccumulateRow(e[j..], a, x[j..], c, shift, g[j..]);
+        op.Tail(e[j..], x[j..], g[j..]);
     }
 
     /// <summary>
-    /// Stateful row (<see cref="QKernels.Rank1UpdateStochastic"/>): w[j] = sat16(w[j] + floor((u · v[j] + r) / 2^shift)),
-    /// eight columns per step, r from xorshift lanes (j mod 16)..+7, which the step advances in place; the tail
-    /// continues the lanes from column j.
+    /// Stateful row: w[j] = op(w[j], v[j], r[j]) where r[j] is the next offset (top <see cref="IStochasticRowOperator.Shift"/>
+    /// bits) of xorshift lane j mod 16, eight columns per step; the step advances lanes (j mod 16)..+7 in place
+    /// and the tail continues them from column j, so every column draws from the same lane on every backend.
     /// </summary>
-    public static void Rank1StochasticRow<TSimd>(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes)
-        where TSimd : struct, ISimd
+    public static void StochasticRow<TOp>(Span<short> w, ReadOnlySpan<short> v, Span<uint> rngLanes, TOp op)
+        where TOp : struct, IStochasticRowOperator
     {
-        Vector128<short> vu = Vector128.Create(u);
+        int shift = op.Shift;
         int j = 0;
         for (; j <= w.Length - 8; j += 8)
         {
             int lane = j % StochasticRounding.Lanes;
             Vector128<int> offLo = StochasticRounding.NextOffsets(rngLanes, lane, shift);
             Vector128<int> offHi = StochasticRounding.NextOffsets(rngLanes, lane + 4, shift);
-            (Vector128<int> lo, Vector128<int> hi) = TSimd.MulWiden(vu, Load128(v, j));
-            Vector128<int> dLo = Vector128.ShiftRightArithmetic(lo + offLo, shift);
-            Vector128<int> dHi = Vector128.ShiftRightArithmetic(hi + offHi, shift);
-            Store128(TSimd.AddNarrow(Load128(w, j), dLo, dHi), w, j);
+            Store128(op.Invoke(Load128(w, j), Load128(v, j), offLo, offHi), w, j);
         }
 
-        Scalar.Rank1StochasticRow(w[j..], u, v[j..], shift, rngLanes, j);
+        op.Tail(w[j..], v[j..], rngLanes, j);
+    }
+
+    /// <summary>Threshold crossing (<see cref="QKernels.Threshold"/>), sixteen elements per step: spikes = (v &gt; theta) &amp; 1.</summary>
+    public static void Threshold<TSimd>(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes)
+        where TSimd : struct, ISimd
+    {
+        int i = 0;
+        for (; i <= spikes.Length - 16; i += 16)
+        {
+            Vector128<short> lo = Vector128.GreaterThan(Load128(v, i), Load128(theta, i));
+            Vector128<short> hi = Vector128.GreaterThan(Load128(v, i + 8), Load128(theta, i + 8));
+            Store128(TSimd.NarrowMasks(lo, hi) & Vector128<byte>.One, spikes, i);
+        }
+
+        Scalar.Threshold(v[i..], theta[i..], spikes[i..]);
     }
 
     /// <summary>Narrowing element-wise (<see cref="QKernels.NarrowRound"/>): dst = sat16(round(x / 2^shift)).</summary>

@@ -168,3 +168,60 @@ internal readonly struct Rank1NearestOperator<TSimd> : IBinaryOperator<short>
 
     public void Tail(ReadOnlySpan<short> w, ReadOnlySpan<short> v, Span<short> dst) => Scalar.Rank1NearestRow(dst, _u, v, _shift);
 }
+
+/// <summary>Trace row fused with gradient accumulation (<see cref="QKernels.TraceUpdateAccumulate"/>): e = sat16(MulQ15(a, e) + x), g = sat32(g + round(c · e / 2^shift)).</summary>
+internal readonly struct TraceAccumulateOperator<TSimd> : IRowAccumulateOperator
+    where TSimd : struct, ISimd
+{
+    private readonly short _a, _c;
+    private readonly int _shift;
+    private readonly Vector128<short> _a128, _c128;
+
+    public TraceAccumulateOperator(short a, short c, int shift)
+    {
+        _a = a;
+        _c = c;
+        _shift = shift;
+        _a128 = Vector128.Create(a);
+        _c128 = Vector128.Create(c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<short> Update(Vector128<short> e, Vector128<short> x) => Vector128.AddSaturate(TSimd.MulQ15(_a128, e), x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (Vector128<int> Lo, Vector128<int> Hi) Accumulate(Vector128<int> lo, Vector128<int> hi, Vector128<short> updated)
+    {
+        (Vector128<int> pLo, Vector128<int> pHi) = TSimd.MulWiden(_c128, updated);
+        return (TSimd.AddSaturate(lo, TSimd.ShiftRightRound(pLo, _shift)), TSimd.AddSaturate(hi, TSimd.ShiftRightRound(pHi, _shift)));
+    }
+
+    public void Tail(Span<short> e, ReadOnlySpan<short> x, Span<int> g) => Scalar.TraceAccumulateRow(e, _a, x, _c, _shift, g);
+}
+
+/// <summary>Rank-1 row with stochastic rounding (<see cref="QKernels.Rank1UpdateStochastic"/>): w = sat16(w + floor((u · v + r) / 2^shift)).</summary>
+internal readonly struct Rank1StochasticOperator<TSimd> : IStochasticRowOperator
+    where TSimd : struct, ISimd
+{
+    private readonly short _u;
+    private readonly Vector128<short> _u128;
+
+    public Rank1StochasticOperator(short u, int shift)
+    {
+        _u = u;
+        _u128 = Vector128.Create(u);
+        Shift = shift;
+    }
+
+    public int Shift { get; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<short> Invoke(Vector128<short> w, Vector128<short> v, Vector128<int> offLo, Vector128<int> offHi)
+    {
+        (Vector128<int> lo, Vector128<int> hi) = TSimd.MulWiden(_u128, v);
+        return TSimd.AddNarrow(w, Vector128.ShiftRightArithmetic(lo + offLo, Shift), Vector128.ShiftRightArithmetic(hi + offHi, Shift));
+    }
+
+    public void Tail(Span<short> w, ReadOnlySpan<short> v, Span<uint> rngLanes, int firstColumn) =>
+        Scalar.Rank1StochasticRow(w, _u, v, Shift, rngLanes, firstColumn);
+}

@@ -94,27 +94,16 @@ public sealed partial class X86Kernels : Vector128Kernels
         VectorLoops.Row(e, x, new TraceRowOperator<X86Simd>(a));
 
     protected override void TraceAccumulateRowCore(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g) =>
-        VectorLoops.TraceAccumulateRow<X86Simd>(e, a, x, c, shift, g);
+        VectorLoops.RowAccumulate(e, x, g, new TraceAccumulateOperator<X86Simd>(a, c, shift));
 
     protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes) =>
-        VectorLoops.Rank1StochasticRow<X86Simd>(w, u, v, shift, rngLanes);
+        VectorLoops.StochasticRow(w, v, rngLanes, new Rank1StochasticOperator<X86Simd>(u, shift));
 
     protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift) =>
         VectorLoops.Row(w, v, new Rank1NearestOperator<X86Simd>(u, shift));
 
-    protected override void ThresholdCore(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes)
-    {
-        Vector128<byte> one = Vector128<byte>.One;
-        int i = 0;
-        for (; i <= spikes.Length - (2 * Shorts); i += 2 * Shorts)
-        {
-            Vector128<short> lo = Sse2.CompareGreaterThan(Load128(v, i), Load128(theta, i));
-            Vector128<short> hi = Sse2.CompareGreaterThan(Load128(v, i + Shorts), Load128(theta, i + Shorts));
-            Store128(Sse2.And(Sse2.PackSignedSaturate(lo, hi).AsByte(), one), spikes, i);
-        }
-
-        Scalar.Threshold(v[i..], theta[i..], spikes[i..]);
-    }
+    protected override void ThresholdCore(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes) =>
+        VectorLoops.Threshold<X86Simd>(v, theta, spikes);
 
     /// <summary>PMULHRSW with the -32768 * -32768 lane fixed to saturate (see the class remarks).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -218,5 +207,8 @@ public sealed partial class X86Kernels : Vector128Kernels
             (Vector128<int> xlo, Vector128<int> xhi) = Widen(x);
             return (Sse2.Add(lo, xlo), Sse2.Add(hi, xhi));
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi) => Sse2.PackSignedSaturate(lo, hi).AsByte();
     }
 }
