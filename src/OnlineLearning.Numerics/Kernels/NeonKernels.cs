@@ -46,20 +46,7 @@ public sealed partial class NeonKernels : Vector128Kernels
         return acc.GetElement(0) + acc.GetElement(1) + Scalar.Dot(x[i..], y[i..]);
     }
 
-    protected override int DotInt32Core(ReadOnlySpan<short> x, ReadOnlySpan<short> y)
-    {
-        // SMLAL/SMLAL2 accumulate with wrap-around, as the specification does.
-        Vector128<int> acc = Vector128<int>.Zero;
-        int i = 0;
-        for (; i <= x.Length - Shorts; i += Shorts)
-        {
-            Vector128<short> a = Load128(x, i), b = Load128(y, i);
-            acc = AdvSimd.MultiplyWideningLowerAndAdd(acc, a.GetLower(), b.GetLower());
-            acc = AdvSimd.MultiplyWideningUpperAndAdd(acc, a, b);
-        }
-
-        return unchecked(AdvSimd.Arm64.AddAcross(acc).ToScalar() + Scalar.DotInt32(x[i..], y[i..]));
-    }
+    protected override int DotInt32Core(ReadOnlySpan<short> x, ReadOnlySpan<short> y) => VectorLoops.DotInt32<NeonSimd>(x, y);
 
     protected override void AddWidenCore(ReadOnlySpan<short> x, Span<int> acc) => VectorLoops.AddWiden<NeonSimd>(x, acc);
 
@@ -136,6 +123,21 @@ public sealed partial class NeonKernels : Vector128Kernels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi) =>
             AdvSimd.ExtractNarrowingUpper(AdvSimd.ExtractNarrowingLower(lo.AsUInt16()), hi.AsUInt16()).AsByte();
+
+        /// <summary>SMLAL, SMLAL2: accumulate with wrap-around, as the specification does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, Vector128<short> x, Vector128<short> y) =>
+            AdvSimd.MultiplyWideningUpperAndAdd(AdvSimd.MultiplyWideningLowerAndAdd(acc, x.GetLower(), y.GetLower()), x, y);
+
+        /// <summary>USHL/SSHL shift right by a negative count in every lane.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> RightShiftCount(int shift) => Vector128.Create(-shift);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<uint> ShiftRightLogical(Vector128<uint> x, Vector128<int> count) => AdvSimd.ShiftLogical(x, count);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => AdvSimd.ShiftArithmetic(x, count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

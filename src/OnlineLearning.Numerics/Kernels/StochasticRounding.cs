@@ -82,13 +82,18 @@ public static class StochasticRounding
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<int> Offsets(Vector128<uint> draws, int shift) => Vector128.ShiftRightLogical(draws, 32 - shift).AsInt32();
 
-    /// <summary>Advances lanes start..start+3 of <paramref name="lanes"/> in place and returns their offsets for <paramref name="shift"/>.</summary>
+    /// <summary>
+    /// Advances lanes start..start+3 of <paramref name="lanes"/> in place and returns their offsets: the top bits
+    /// kept by a logical right shift by <paramref name="offsetCount"/>, a count of <c>TSimd.RightShiftCount(32 − shift)</c>
+    /// prepared once per call so the loop does not rebuild it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<int> NextOffsets(Span<uint> lanes, int start, int shift)
+    internal static Vector128<int> NextOffsets<TSimd>(Span<uint> lanes, int start, Vector128<int> offsetCount)
+        where TSimd : struct, ISimd
     {
         Vector128<uint> s = Next(Load128(lanes, start));
         Store128(s, lanes, start);
-        return Offsets(s, shift);
+        return TSimd.ShiftRightLogical(s, offsetCount).AsInt32();
     }
 
     internal static void CheckLanes(Span<uint> lanes)

@@ -53,18 +53,7 @@ public partial class Vector128Kernels : ScalarKernels
         return Vector128.Sum(acc) + Scalar.Dot(x[i..], y[i..]);
     }
 
-    protected override int DotInt32Core(ReadOnlySpan<short> x, ReadOnlySpan<short> y)
-    {
-        Vector128<int> acc = Vector128<int>.Zero;
-        int i = 0;
-        for (; i <= x.Length - Shorts; i += Shorts)
-        {
-            (Vector128<int> lo, Vector128<int> hi) = MulWiden(Load128(x, i), Load128(y, i));
-            acc += lo + hi;
-        }
-
-        return unchecked(Vector128.Sum(acc) + Scalar.DotInt32(x[i..], y[i..]));
-    }
+    protected override int DotInt32Core(ReadOnlySpan<short> x, ReadOnlySpan<short> y) => VectorLoops.DotInt32<PortableSimd>(x, y);
 
     protected override void AddWidenCore(ReadOnlySpan<short> x, Span<int> acc) => VectorLoops.AddWiden<PortableSimd>(x, acc);
 
@@ -151,5 +140,22 @@ public partial class Vector128Kernels : ScalarKernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi) => Vector128.Narrow(lo, hi).AsByte();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, Vector128<short> x, Vector128<short> y)
+        {
+            (Vector128<int> lo, Vector128<int> hi) = MulWiden(x, y);
+            return acc + lo + hi;
+        }
+
+        /// <summary>The count in lane 0; the portable shifts take it as an int.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> RightShiftCount(int shift) => Vector128.CreateScalar(shift);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<uint> ShiftRightLogical(Vector128<uint> x, Vector128<int> count) => Vector128.ShiftRightLogical(x, count.ToScalar());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => Vector128.ShiftRightArithmetic(x, count.ToScalar());
     }
 }

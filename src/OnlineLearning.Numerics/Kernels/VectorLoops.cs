@@ -46,6 +46,18 @@ internal interface ISimd
     /// <summary>(lo + x[0..3], hi + x[4..7]) with x widened to int32, wrapping.</summary>
     static abstract (Vector128<int> Lo, Vector128<int> Hi) AddWiden(Vector128<int> lo, Vector128<int> hi, Vector128<short> x);
 
+    /// <summary>acc + the eight products of x and y summed pairwise into four lanes, wrapping.</summary>
+    static abstract Vector128<int> MultiplyAddPairs(Vector128<int> acc, Vector128<short> x, Vector128<short> y);
+
+    /// <summary>A right-shift count for <see cref="ShiftRightLogical"/> and <see cref="ShiftRightArithmetic"/>, prepared once outside a loop.</summary>
+    static abstract Vector128<int> RightShiftCount(int shift);
+
+    /// <summary>x &gt;&gt;&gt; shift, the count from <see cref="RightShiftCount"/>.</summary>
+    static abstract Vector128<uint> ShiftRightLogical(Vector128<uint> x, Vector128<int> count);
+
+    /// <summary>x &gt;&gt; shift (floor), the count from <see cref="RightShiftCount"/>.</summary>
+    static abstract Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count);
+
     /// <summary>Two int16 compare masks (0 or −1 per lane) as sixteen bytes (0 or 0xFF), lanes of lo first.</summary>
     static abstract Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi);
 }
@@ -97,8 +109,11 @@ internal interface IRowAccumulateOperator
 /// <summary>Row update in place that consumes one stochastic-rounding offset per element (see <see cref="VectorLoops.StochasticRow{TOp}"/>).</summary>
 internal interface IStochasticRowOperator
 {
-    /// <summary>The offsets are the top Shift bits of each draw, uniform on [0, 2^Shift).</summary>
-    int Shift { get; }
+    /// <summary>
+    /// Advances lanes start..start+3 and returns their offsets, uniform on [0, 2^shift)
+    /// (<see cref="StochasticRounding.NextOffsets{TSimd}"/> with the operator's prepared count).
+    /// </summary>
+    Vector128<int> NextOffsets(Span<uint> rngLanes, int start);
 
     /// <summary>The new w of eight columns given their offsets (columns 0-3 in offLo, 4-7 in offHi).</summary>
     Vector128<short> Invoke(Vector128<short> w, Vector128<short> v, Vector128<int> offLo, Vector128<int> offHi);
@@ -117,6 +132,7 @@ internal interface IStochasticRowOperator
 internal static class VectorLoops
 {
     /// <summary>Element-wise, one input: dst[i] = op(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Unary<T, TOp>(ReadOnlySpan<T> x, Span<T> dst, TOp op)
         where TOp : struct, IUnaryOperator<T>
     {
@@ -138,6 +154,7 @@ internal static class VectorLoops
     }
 
     /// <summary>Element-wise, two inputs: dst[i] = op(x[i], y[i]). dst may be x (a row update in place).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Binary<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dst, TOp op)
         where TOp : struct, IBinaryOperator<T>
     {
@@ -168,6 +185,7 @@ internal static class VectorLoops
     /// Row update fused with an int32 accumulation of the updated row: e[j] = op.Update(e[j], x[j]), then
     /// g[j] = op.Accumulate(g[j], new e[j]), eight elements per step.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RowAccumulate<TOp>(Span<short> e, ReadOnlySpan<short> x, Span<int> g, TOp op)
         where TOp : struct, IRowAccumulateOperator
     {
@@ -185,20 +203,19 @@ internal static class VectorLoops
     }
 
     /// <summary>
-    /// Stateful row: w[j] = op(w[j], v[j], r[j]) where r[j] is the next offset (top <see cref="IStochasticRowOperator.Shift"/>
-    /// bits) of xorshift lane j mod 16, eight columns per step; the step advances lanes (j mod 16)..+7 in place
+    /// Stateful row: w[j] = op(w[j], v[j], r[j]) where r[j] is the next offset of xorshift lane j mod 16, eight columns per step; the step advances lanes (j mod 16)..+7 in place
     /// and the tail continues them from column j, so every column draws from the same lane on every backend.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StochasticRow<TOp>(Span<short> w, ReadOnlySpan<short> v, Span<uint> rngLanes, TOp op)
         where TOp : struct, IStochasticRowOperator
     {
-        int shift = op.Shift;
         int j = 0;
         for (; j <= w.Length - 8; j += 8)
         {
             int lane = j % StochasticRounding.Lanes;
-            Vector128<int> offLo = StochasticRounding.NextOffsets(rngLanes, lane, shift);
-            Vector128<int> offHi = StochasticRounding.NextOffsets(rngLanes, lane + 4, shift);
+            Vector128<int> offLo = op.NextOffsets(rngLanes, lane);
+            Vector128<int> offHi = op.NextOffsets(rngLanes, lane + 4);
             Store128(op.Invoke(Load128(w, j), Load128(v, j), offLo, offHi), w, j);
         }
 
@@ -206,6 +223,7 @@ internal static class VectorLoops
     }
 
     /// <summary>Threshold crossing (<see cref="QKernels.Threshold"/>), sixteen elements per step: spikes = (v &gt; theta) &amp; 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Threshold<TSimd>(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes)
         where TSimd : struct, ISimd
     {
@@ -220,7 +238,23 @@ internal static class VectorLoops
         Scalar.Threshold(v[i..], theta[i..], spikes[i..]);
     }
 
+    /// <summary>Reduction (<see cref="QKernels.DotInt32"/>): the dot product in int32 lanes, wrapping, so the order of the sums does not matter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int DotInt32<TSimd>(ReadOnlySpan<short> x, ReadOnlySpan<short> y)
+        where TSimd : struct, ISimd
+    {
+        Vector128<int> acc = Vector128<int>.Zero;
+        int i = 0;
+        for (; i <= x.Length - 8; i += 8)
+        {
+            acc = TSimd.MultiplyAddPairs(acc, Load128(x, i), Load128(y, i));
+        }
+
+        return unchecked(Vector128.Sum(acc) + Scalar.DotInt32(x[i..], y[i..]));
+    }
+
     /// <summary>Narrowing element-wise (<see cref="QKernels.NarrowRound"/>): dst = sat16(round(x / 2^shift)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void NarrowRound<TSimd>(ReadOnlySpan<int> x, int shift, Span<short> dst)
         where TSimd : struct, ISimd
     {
@@ -236,6 +270,7 @@ internal static class VectorLoops
     }
 
     /// <summary>Widening element-wise (spike accumulation): acc[i] += x[i], wrapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddWiden<TSimd>(ReadOnlySpan<short> x, Span<int> acc)
         where TSimd : struct, ISimd
     {
@@ -251,6 +286,7 @@ internal static class VectorLoops
     }
 
     /// <summary>Complex multiply-accumulate on split planes (<see cref="QKernels.ComplexMultiplyAccumulate"/>), eight elements per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ComplexMultiplyAccumulate<TSimd>(
         ReadOnlySpan<short> aRe, ReadOnlySpan<short> aIm, ReadOnlySpan<short> bRe, ReadOnlySpan<short> bIm, Span<int> accRe, Span<int> accIm)
         where TSimd : struct, ISimd

@@ -20,6 +20,7 @@ internal readonly struct AddSaturate16Operator<TSimd> : IBinaryOperator<short>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<short> Invoke(Vector256<short> x, Vector256<short> y) => TSimd.AddSaturate(x, y);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst) => Scalar.Add(x, y, dst);
 }
 
@@ -35,6 +36,7 @@ internal readonly struct SubtractSaturate16Operator<TSimd> : IBinaryOperator<sho
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<short> Invoke(Vector256<short> x, Vector256<short> y) => TSimd.SubtractSaturate(x, y);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(ReadOnlySpan<short> x, ReadOnlySpan<short> y, Span<short> dst) => Scalar.Subtract(x, y, dst);
 }
 
@@ -48,6 +50,7 @@ internal readonly struct AddSaturate32Operator : IBinaryOperator<int>
 
     public Vector256<int> Invoke(Vector256<int> x, Vector256<int> y) => throw new UnreachableException();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> dst) => Scalar.Add(x, y, dst);
 }
 
@@ -61,6 +64,7 @@ internal readonly struct SubtractSaturate32Operator : IBinaryOperator<int>
 
     public Vector256<int> Invoke(Vector256<int> x, Vector256<int> y) => throw new UnreachableException();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(ReadOnlySpan<int> x, ReadOnlySpan<int> y, Span<int> dst) => Scalar.Subtract(x, y, dst);
 }
 
@@ -70,13 +74,11 @@ internal readonly struct ScaleQ15Operator<TSimd> : IUnaryOperator<short>
 {
     private readonly short _scale;
     private readonly Vector128<short> _scale128;
-    private readonly Vector256<short> _scale256;
 
     public ScaleQ15Operator(short scale)
     {
         _scale = scale;
         _scale128 = Vector128.Create(scale);
-        _scale256 = TSimd.Has256 ? Vector256.Create(scale) : default;
     }
 
     public static bool Has256 => TSimd.Has256;
@@ -85,8 +87,9 @@ internal readonly struct ScaleQ15Operator<TSimd> : IUnaryOperator<short>
     public Vector128<short> Invoke(Vector128<short> x) => TSimd.MulQ15(x, _scale128);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<short> Invoke(Vector256<short> x) => TSimd.MulQ15(x, _scale256);
+    public Vector256<short> Invoke(Vector256<short> x) => TSimd.MulQ15(x, Vector256.Create(_scale128, _scale128));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(ReadOnlySpan<short> x, Span<short> dst) => Scalar.ScaleQ15(x, _scale, dst);
 }
 
@@ -111,6 +114,7 @@ internal readonly struct ClampOperator : IUnaryOperator<short>
 
     public Vector256<short> Invoke(Vector256<short> x) => throw new UnreachableException();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(ReadOnlySpan<short> x, Span<short> dst) => Scalar.Clamp(x, _lo, _hi, dst);
 }
 
@@ -120,13 +124,11 @@ internal readonly struct TraceRowOperator<TSimd> : IBinaryOperator<short>
 {
     private readonly short _a;
     private readonly Vector128<short> _a128;
-    private readonly Vector256<short> _a256;
 
     public TraceRowOperator(short a)
     {
         _a = a;
         _a128 = Vector128.Create(a);
-        _a256 = TSimd.Has256 ? Vector256.Create(a) : default;
     }
 
     public static bool Has256 => TSimd.Has256;
@@ -135,8 +137,9 @@ internal readonly struct TraceRowOperator<TSimd> : IBinaryOperator<short>
     public Vector128<short> Invoke(Vector128<short> e, Vector128<short> x) => Vector128.AddSaturate(TSimd.MulQ15(_a128, e), x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<short> Invoke(Vector256<short> e, Vector256<short> x) => TSimd.AddSaturate(TSimd.MulQ15(_a256, e), x);
+    public Vector256<short> Invoke(Vector256<short> e, Vector256<short> x) => TSimd.AddSaturate(TSimd.MulQ15(Vector256.Create(_a128, _a128), e), x);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(ReadOnlySpan<short> e, ReadOnlySpan<short> x, Span<short> dst) => Scalar.TraceRow(dst, _a, x);
 }
 
@@ -166,6 +169,7 @@ internal readonly struct Rank1NearestOperator<TSimd> : IBinaryOperator<short>
 
     public Vector256<short> Invoke(Vector256<short> w, Vector256<short> v) => throw new UnreachableException();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(ReadOnlySpan<short> w, ReadOnlySpan<short> v, Span<short> dst) => Scalar.Rank1NearestRow(dst, _u, v, _shift);
 }
 
@@ -196,6 +200,7 @@ internal readonly struct TraceAccumulateOperator<TSimd> : IRowAccumulateOperator
         return (TSimd.AddSaturate(lo, TSimd.ShiftRightRound(pLo, _shift)), TSimd.AddSaturate(hi, TSimd.ShiftRightRound(pHi, _shift)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(Span<short> e, ReadOnlySpan<short> x, Span<int> g) => Scalar.TraceAccumulateRow(e, _a, x, _c, _shift, g);
 }
 
@@ -204,24 +209,30 @@ internal readonly struct Rank1StochasticOperator<TSimd> : IStochasticRowOperator
     where TSimd : struct, ISimd
 {
     private readonly short _u;
+    private readonly int _shift;
     private readonly Vector128<short> _u128;
+    private readonly Vector128<int> _down, _offsetCount;
 
     public Rank1StochasticOperator(short u, int shift)
     {
         _u = u;
+        _shift = shift;
         _u128 = Vector128.Create(u);
-        Shift = shift;
+        _down = TSimd.RightShiftCount(shift);
+        _offsetCount = TSimd.RightShiftCount(32 - shift);
     }
 
-    public int Shift { get; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<int> NextOffsets(Span<uint> rngLanes, int start) => StochasticRounding.NextOffsets<TSimd>(rngLanes, start, _offsetCount);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<short> Invoke(Vector128<short> w, Vector128<short> v, Vector128<int> offLo, Vector128<int> offHi)
     {
         (Vector128<int> lo, Vector128<int> hi) = TSimd.MulWiden(_u128, v);
-        return TSimd.AddNarrow(w, Vector128.ShiftRightArithmetic(lo + offLo, Shift), Vector128.ShiftRightArithmetic(hi + offHi, Shift));
+        return TSimd.AddNarrow(w, TSimd.ShiftRightArithmetic(lo + offLo, _down), TSimd.ShiftRightArithmetic(hi + offHi, _down));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Tail(Span<short> w, ReadOnlySpan<short> v, Span<uint> rngLanes, int firstColumn) =>
-        Scalar.Rank1StochasticRow(w, _u, v, Shift, rngLanes, firstColumn);
+        Scalar.Rank1StochasticRow(w, _u, v, _shift, rngLanes, firstColumn);
 }

@@ -75,18 +75,7 @@ public sealed partial class X86Kernels : Vector128Kernels
         return pairs + acc.GetElement(0) + acc.GetElement(1) + Scalar.Dot(x[i..], y[i..]);
     }
 
-    protected override int DotInt32Core(ReadOnlySpan<short> x, ReadOnlySpan<short> y)
-    {
-        // PMADDWD's one wrapping case is still right modulo 2^32, which is all this kernel promises.
-        Vector128<int> acc = Vector128<int>.Zero;
-        int i = 0;
-        for (; i <= x.Length - Shorts; i += Shorts)
-        {
-            acc = Sse2.Add(acc, Sse2.MultiplyAddAdjacent(Load128(x, i), Load128(y, i)));
-        }
-
-        return unchecked(Vector128.Sum(acc) + Scalar.DotInt32(x[i..], y[i..]));
-    }
+    protected override int DotInt32Core(ReadOnlySpan<short> x, ReadOnlySpan<short> y) => VectorLoops.DotInt32<X86Simd>(x, y);
 
     protected override void AddWidenCore(ReadOnlySpan<short> x, Span<int> acc) => VectorLoops.AddWiden<X86Simd>(x, acc);
 
@@ -210,5 +199,20 @@ public sealed partial class X86Kernels : Vector128Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi) => Sse2.PackSignedSaturate(lo, hi).AsByte();
+
+        /// <summary>PMADDWD: its one wrapping pair sum is still right modulo 2^32, which is all DotInt32 promises.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, Vector128<short> x, Vector128<short> y) =>
+            Sse2.Add(acc, Sse2.MultiplyAddAdjacent(x, y));
+
+        /// <summary>PSRLD/PSRAD take the count in the low 64 bits of a register.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> RightShiftCount(int shift) => Vector128.CreateScalar(shift);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<uint> ShiftRightLogical(Vector128<uint> x, Vector128<int> count) => Sse2.ShiftRightLogical(x, count.AsUInt32());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => Sse2.ShiftRightArithmetic(x, count);
     }
 }
