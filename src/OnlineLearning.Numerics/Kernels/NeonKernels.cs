@@ -102,9 +102,6 @@ public sealed partial class NeonKernels : Vector128Kernels
             (AdvSimd.MultiplyWideningLower(a.GetLower(), b.GetLower()), AdvSimd.MultiplyWideningUpper(a, b));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift) => AdvSimd.ShiftArithmeticRounded(x, Vector128.Create(-shift));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> AddSaturate(Vector128<int> a, Vector128<int> b) => AdvSimd.AddSaturate(a, b);
 
         /// <summary>SQXTN(w + delta): SADDW widens the weights into the int32 deltas.</summary>
@@ -138,6 +135,11 @@ public sealed partial class NeonKernels : Vector128Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => AdvSimd.ShiftArithmetic(x, count);
+
+        /// <summary>SRSHL by the negative count is the rounding shift itself; the other two counts are not needed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
+            AdvSimd.ShiftArithmeticRounded(x, count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -66,8 +66,22 @@ public partial class Vector128Kernels : ScalarKernels
     protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes) =>
         VectorLoops.StochasticRow(w, v, rngLanes, new Rank1StochasticOperator<PortableSimd>(u, shift));
 
-    protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift) =>
-        VectorLoops.Row(w, v, new Rank1NearestOperator<PortableSimd>(u, shift));
+    /// <remarks>
+    /// Hand-written rather than <see cref="VectorLoops.Row{TOp}"/>: through the driver w is loaded before the
+    /// product, and this portable body measured 8-14% slower that way (x86 JIT, 16 x 64 and 16 x 1024).
+    /// </remarks>
+    protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift)
+    {
+        Vector128<short> vu = Vector128.Create(u);
+        int j = 0;
+        for (; j <= w.Length - Shorts; j += Shorts)
+        {
+            (Vector128<int> lo, Vector128<int> hi) = MulWiden(vu, Load128(v, j));
+            Store128(PortableSimd.AddNarrow(Load128(w, j), ShiftRightRound(lo, shift), ShiftRightRound(hi, shift)), w, j);
+        }
+
+        Scalar.Rank1NearestRow(w[j..], u, v[j..], shift);
+    }
 
     protected override void ComplexMultiplyAccumulateCore(
         ReadOnlySpan<short> aRe, ReadOnlySpan<short> aIm, ReadOnlySpan<short> bRe, ReadOnlySpan<short> bIm, Span<int> accRe, Span<int> accIm) =>
@@ -119,9 +133,6 @@ public partial class Vector128Kernels : ScalarKernels
         public static (Vector128<int> Lo, Vector128<int> Hi) MulWiden(Vector128<short> a, Vector128<short> b) => Vector128Kernels.MulWiden(a, b);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift) => Vector128Kernels.ShiftRightRound(x, shift);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> AddSaturate(Vector128<int> a, Vector128<int> b) => Vector128.AddSaturate(a, b);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -157,5 +168,9 @@ public partial class Vector128Kernels : ScalarKernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => Vector128.ShiftRightArithmetic(x, count.ToScalar());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
+            Vector128Kernels.ShiftRightRound(x, shift);
     }
 }

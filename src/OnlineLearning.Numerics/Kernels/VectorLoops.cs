@@ -34,9 +34,6 @@ internal interface ISimd
     /// <summary>Exact int16 × int16 products, lanes 0-3 and 4-7, in int32.</summary>
     static abstract (Vector128<int> Lo, Vector128<int> Hi) MulWiden(Vector128<short> a, Vector128<short> b);
 
-    /// <summary><see cref="QMath.ShiftRightRound(int, int)"/> on four lanes, overflow-free.</summary>
-    static abstract Vector128<int> ShiftRightRound(Vector128<int> x, int shift);
-
     /// <summary>sat32(a + b).</summary>
     static abstract Vector128<int> AddSaturate(Vector128<int> a, Vector128<int> b);
 
@@ -58,8 +55,35 @@ internal interface ISimd
     /// <summary>x &gt;&gt; shift (floor), the count from <see cref="RightShiftCount"/>.</summary>
     static abstract Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count);
 
+    /// <summary>
+    /// <see cref="QMath.ShiftRightRound(int, int)"/> on four lanes, overflow-free, with counts prepared once per call (see
+    /// <see cref="RoundingShift{TSimd}"/>): count = RightShiftCount(s), roundCount = RightShiftCount(max(s − 1, 0)),
+    /// roundBit = 1 in every lane (0 for s = 0), so the loop neither branches on s nor rebuilds the counts.
+    /// The portable body takes s itself: its shifts take an int count, which the JIT materialises either way.
+    /// </summary>
+    static abstract Vector128<int> ShiftRightRound(Vector128<int> x, int shift, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit);
+
     /// <summary>Two int16 compare masks (0 or −1 per lane) as sixteen bytes (0 or 0xFF), lanes of lo first.</summary>
     static abstract Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi);
+}
+
+/// <summary>A rounding right shift by s prepared once per call for <see cref="ISimd.ShiftRightRound(Vector128{int}, int, Vector128{int}, Vector128{int}, Vector128{int})"/>.</summary>
+internal readonly struct RoundingShift<TSimd>
+    where TSimd : struct, ISimd
+{
+    private readonly int _shift;
+    private readonly Vector128<int> _count, _roundCount, _roundBit;
+
+    public RoundingShift(int shift)
+    {
+        _shift = shift;
+        _count = TSimd.RightShiftCount(shift);
+        _roundCount = TSimd.RightShiftCount(Math.Max(shift - 1, 0));
+        _roundBit = Vector128.Create(shift == 0 ? 0 : 1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<int> Apply(Vector128<int> x) => TSimd.ShiftRightRound(x, _shift, _count, _roundCount, _roundBit);
 }
 
 /// <summary>dst = op(x): one element-wise operation, a vector body per width and the specification for the tail.</summary>
@@ -175,11 +199,33 @@ internal static class VectorLoops
         op.Tail(x[i..], y[i..], dst[i..]);
     }
 
-    /// <summary>Row update in place with the row's coefficient in the operator: w[j] = op(w[j], v[j]).</summary>
+    /// <summary>
+    /// Row update in place with the row's coefficient in the operator: w[j] = op(w[j], v[j]). The same as
+    /// <see cref="Binary{T, TOp}"/> with dst = w, except that v is loaded first, so the JIT schedules the
+    /// product before the read of w as the hand-written row bodies did.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Row<TOp>(Span<short> w, ReadOnlySpan<short> v, TOp op)
-        where TOp : struct, IBinaryOperator<short> =>
-        Binary<short, TOp>(w, v, w, op);
+        where TOp : struct, IBinaryOperator<short>
+    {
+        int j = 0;
+        if (TOp.Has256)
+        {
+            for (; j <= w.Length - Vector256<short>.Count; j += Vector256<short>.Count)
+            {
+                Vector256<short> vj = Load256(v, j);
+                Store256(op.Invoke(Load256(w, j), vj), w, j);
+            }
+        }
+
+        for (; j <= w.Length - Vector128<short>.Count; j += Vector128<short>.Count)
+        {
+            Vector128<short> vj = Load128(v, j);
+            Store128(op.Invoke(Load128(w, j), vj), w, j);
+        }
+
+        op.Tail(w[j..], v[j..], w[j..]);
+    }
 
     /// <summary>
     /// Row update fused with an int32 accumulation of the updated row: e[j] = op.Update(e[j], x[j]), then
@@ -258,11 +304,12 @@ internal static class VectorLoops
     public static void NarrowRound<TSimd>(ReadOnlySpan<int> x, int shift, Span<short> dst)
         where TSimd : struct, ISimd
     {
+        var round = new RoundingShift<TSimd>(shift);
         int i = 0;
         for (; i <= dst.Length - 8; i += 8)
         {
-            Vector128<int> lo = TSimd.ShiftRightRound(Load128(x, i), shift);
-            Vector128<int> hi = TSimd.ShiftRightRound(Load128(x, i + 4), shift);
+            Vector128<int> lo = round.Apply(Load128(x, i));
+            Vector128<int> hi = round.Apply(Load128(x, i + 4));
             Store128(Vector128.NarrowWithSaturation(lo, hi), dst, i);
         }
 

@@ -150,12 +150,14 @@ internal readonly struct Rank1NearestOperator<TSimd> : IBinaryOperator<short>
     private readonly short _u;
     private readonly int _shift;
     private readonly Vector128<short> _u128;
+    private readonly RoundingShift<TSimd> _round;
 
     public Rank1NearestOperator(short u, int shift)
     {
         _u = u;
         _shift = shift;
         _u128 = Vector128.Create(u);
+        _round = new RoundingShift<TSimd>(shift);
     }
 
     public static bool Has256 => false;
@@ -164,7 +166,7 @@ internal readonly struct Rank1NearestOperator<TSimd> : IBinaryOperator<short>
     public Vector128<short> Invoke(Vector128<short> w, Vector128<short> v)
     {
         (Vector128<int> lo, Vector128<int> hi) = TSimd.MulWiden(_u128, v);
-        return TSimd.AddNarrow(w, TSimd.ShiftRightRound(lo, _shift), TSimd.ShiftRightRound(hi, _shift));
+        return TSimd.AddNarrow(w, _round.Apply(lo), _round.Apply(hi));
     }
 
     public Vector256<short> Invoke(Vector256<short> w, Vector256<short> v) => throw new UnreachableException();
@@ -180,6 +182,7 @@ internal readonly struct TraceAccumulateOperator<TSimd> : IRowAccumulateOperator
     private readonly short _a, _c;
     private readonly int _shift;
     private readonly Vector128<short> _a128, _c128;
+    private readonly RoundingShift<TSimd> _round;
 
     public TraceAccumulateOperator(short a, short c, int shift)
     {
@@ -188,6 +191,7 @@ internal readonly struct TraceAccumulateOperator<TSimd> : IRowAccumulateOperator
         _shift = shift;
         _a128 = Vector128.Create(a);
         _c128 = Vector128.Create(c);
+        _round = new RoundingShift<TSimd>(shift);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -197,7 +201,7 @@ internal readonly struct TraceAccumulateOperator<TSimd> : IRowAccumulateOperator
     public (Vector128<int> Lo, Vector128<int> Hi) Accumulate(Vector128<int> lo, Vector128<int> hi, Vector128<short> updated)
     {
         (Vector128<int> pLo, Vector128<int> pHi) = TSimd.MulWiden(_c128, updated);
-        return (TSimd.AddSaturate(lo, TSimd.ShiftRightRound(pLo, _shift)), TSimd.AddSaturate(hi, TSimd.ShiftRightRound(pHi, _shift)));
+        return (TSimd.AddSaturate(lo, _round.Apply(pLo)), TSimd.AddSaturate(hi, _round.Apply(pHi)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

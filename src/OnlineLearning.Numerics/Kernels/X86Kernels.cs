@@ -178,9 +178,6 @@ public sealed partial class X86Kernels : Vector128Kernels
         public static (Vector128<int> Lo, Vector128<int> Hi) MulWiden(Vector128<short> a, Vector128<short> b) => X86Kernels.MulWiden(a, b);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift) => X86Kernels.ShiftRightRound(x, shift);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> AddSaturate(Vector128<int> a, Vector128<int> b) => AddSat32(a, b);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -214,5 +211,9 @@ public sealed partial class X86Kernels : Vector128Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => Sse2.ShiftRightArithmetic(x, count);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
+            Sse2.Add(Sse2.ShiftRightArithmetic(x, count), Sse2.And(Sse2.ShiftRightArithmetic(x, roundCount), roundBit));
     }
 }
