@@ -138,7 +138,7 @@ public sealed partial class NeonKernels : Vector128Kernels
 
         /// <summary>SRSHL by the negative count is the rounding shift itself; the other two counts are not needed.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
+        public static Vector128<int> ShiftRightRound(Vector128<int> x, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
             AdvSimd.ShiftArithmeticRounded(x, count);
     }
 

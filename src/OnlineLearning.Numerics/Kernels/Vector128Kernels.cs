@@ -170,7 +170,7 @@ public partial class Vector128Kernels : ScalarKernels
         public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => Vector128.ShiftRightArithmetic(x, count.ToScalar());
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
-            Vector128Kernels.ShiftRightRound(x, shift);
+        public static Vector128<int> ShiftRightRound(Vector128<int> x, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
+            Vector128.ShiftRightArithmetic(x, count.ToScalar()) + (Vector128.ShiftRightArithmetic(x, roundCount.ToScalar()) & roundBit);
     }
 }

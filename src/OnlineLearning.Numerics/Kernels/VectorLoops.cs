@@ -59,31 +59,28 @@ internal interface ISimd
     /// <see cref="QMath.ShiftRightRound(int, int)"/> on four lanes, overflow-free, with counts prepared once per call (see
     /// <see cref="RoundingShift{TSimd}"/>): count = RightShiftCount(s), roundCount = RightShiftCount(max(s − 1, 0)),
     /// roundBit = 1 in every lane (0 for s = 0), so the loop neither branches on s nor rebuilds the counts.
-    /// The portable body takes s itself: its shifts take an int count, which the JIT materialises either way.
     /// </summary>
-    static abstract Vector128<int> ShiftRightRound(Vector128<int> x, int shift, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit);
+    static abstract Vector128<int> ShiftRightRound(Vector128<int> x, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit);
 
     /// <summary>Two int16 compare masks (0 or −1 per lane) as sixteen bytes (0 or 0xFF), lanes of lo first.</summary>
     static abstract Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi);
 }
 
-/// <summary>A rounding right shift by s prepared once per call for <see cref="ISimd.ShiftRightRound(Vector128{int}, int, Vector128{int}, Vector128{int}, Vector128{int})"/>.</summary>
+/// <summary>A rounding right shift by s prepared once per call for <see cref="ISimd.ShiftRightRound(Vector128{int}, Vector128{int}, Vector128{int}, Vector128{int})"/>.</summary>
 internal readonly struct RoundingShift<TSimd>
     where TSimd : struct, ISimd
 {
-    private readonly int _shift;
     private readonly Vector128<int> _count, _roundCount, _roundBit;
 
     public RoundingShift(int shift)
     {
-        _shift = shift;
         _count = TSimd.RightShiftCount(shift);
         _roundCount = TSimd.RightShiftCount(Math.Max(shift - 1, 0));
         _roundBit = Vector128.Create(shift == 0 ? 0 : 1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector128<int> Apply(Vector128<int> x) => TSimd.ShiftRightRound(x, _shift, _count, _roundCount, _roundBit);
+    public Vector128<int> Apply(Vector128<int> x) => TSimd.ShiftRightRound(x, _count, _roundCount, _roundBit);
 }
 
 /// <summary>dst = op(x): one element-wise operation, a vector body per width and the specification for the tail.</summary>

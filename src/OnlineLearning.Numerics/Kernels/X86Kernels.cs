@@ -213,7 +213,7 @@ public sealed partial class X86Kernels : Vector128Kernels
         public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => Sse2.ShiftRightArithmetic(x, count);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<int> ShiftRightRound(Vector128<int> x, int shift, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
+        public static Vector128<int> ShiftRightRound(Vector128<int> x, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
             Sse2.Add(Sse2.ShiftRightArithmetic(x, count), Sse2.And(Sse2.ShiftRightArithmetic(x, roundCount), roundBit));
     }
 }
