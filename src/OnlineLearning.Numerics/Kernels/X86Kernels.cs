@@ -79,8 +79,31 @@ public sealed partial class X86Kernels : Vector128Kernels
 
     protected override void AddWidenCore(ReadOnlySpan<short> x, Span<int> acc) => VectorLoops.AddWiden<X86Simd>(x, acc);
 
-    protected override void TraceRowCore(Span<short> e, short a, ReadOnlySpan<short> x) =>
-        VectorLoops.Row(e, x, new TraceRowOperator<X86Simd>(a));
+    /// <remarks>
+    /// Hand-written rather than <see cref="VectorLoops.Row{TOp}"/>: through the driver both loads are taken
+    /// before the arithmetic, so the JIT no longer folds them into VPMULHRSW/VPADDSW, and this body measured
+    /// about 5% slower that way at 16 x 64 and 16 x 256.
+    /// </remarks>
+    protected override void TraceRowCore(Span<short> e, short a, ReadOnlySpan<short> x)
+    {
+        int j = 0;
+        if (Avx2.IsSupported)
+        {
+            Vector256<short> va256 = Vector256.Create(a);
+            for (; j <= e.Length - 16; j += 16)
+            {
+                Store256(Avx2.AddSaturate(MulQ15(va256, Load256(e, j)), Load256(x, j)), e, j);
+            }
+        }
+
+        Vector128<short> va = Vector128.Create(a);
+        for (; j <= e.Length - Shorts; j += Shorts)
+        {
+            Store128(Sse2.AddSaturate(MulQ15(va, Load128(e, j)), Load128(x, j)), e, j);
+        }
+
+        Scalar.TraceRow(e[j..], a, x[j..]);
+    }
 
     protected override void TraceAccumulateRowCore(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g) =>
         VectorLoops.RowAccumulate(e, x, g, new TraceAccumulateOperator<X86Simd>(a, c, shift));
