@@ -102,9 +102,4 @@ public sealed partial class NeonKernels
     /// <summary>Saturated outputs of the vector body: two planes of <paramref name="elements"/> outputs, minus the unsaturated ones (counted as −1 each).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Saturated(int elements, Vector128<long> unsaturated) => (int)((2L * elements) + Vector128.Sum(unsaturated));
-
-    /// <summary>Four int16 values as one 64-bit load.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long LoadFour(ReadOnlySpan<short> x, int j) =>
-        System.Runtime.InteropServices.MemoryMarshal.Read<long>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.Slice(j, 4)));
 }

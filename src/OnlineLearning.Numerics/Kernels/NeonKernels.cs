@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
@@ -16,37 +17,16 @@ namespace OnlineLearning.Numerics.Kernels;
 public sealed partial class NeonKernels : Vector128Kernels
 {
     private const int Shorts = 8;
-    private const int Ints = 4;
 
     public static bool IsSupported => AdvSimd.Arm64.IsSupported;
 
     public override Backend Backend => Backend.Neon;
 
-    protected override void ScaleQ15Core(ReadOnlySpan<short> x, short scale, Span<short> dst)
-    {
-        Vector128<short> s = Vector128.Create(scale);
-        int i = 0;
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Store128(AdvSimd.MultiplyRoundedDoublingSaturateHigh(Load128(x, i), s), dst, i);
-        }
+    protected override void ScaleQ15Core(ReadOnlySpan<short> x, short scale, Span<short> dst) =>
+        VectorLoops.Unary(x, dst, new ScaleQ15Operator<NeonSimd>(scale));
 
-        Scalar.ScaleQ15(x[i..], scale, dst[i..]);
-    }
-
-    protected override void NarrowRoundCore(ReadOnlySpan<int> x, int shift, Span<short> dst)
-    {
-        Vector128<int> count = Vector128.Create(-shift);
-        int i = 0;
-        for (; i <= dst.Length - Shorts; i += Shorts)
-        {
-            Vector64<short> lo = AdvSimd.ExtractNarrowingSaturateLower(AdvSimd.ShiftArithmeticRounded(Load128(x, i), count));
-            Vector128<short> both = AdvSimd.ExtractNarrowingSaturateUpper(lo, AdvSimd.ShiftArithmeticRounded(Load128(x, i + Ints), count));
-            Store128(both, dst, i);
-        }
-
-        Scalar.NarrowRound(x[i..], shift, dst[i..]);
-    }
+    protected override void NarrowRoundCore(ReadOnlySpan<int> x, int shift, Span<short> dst) =>
+        VectorLoops.NarrowRound<NeonSimd>(x, shift, dst);
 
     protected override long DotCore(ReadOnlySpan<short> x, ReadOnlySpan<short> y)
     {
@@ -66,117 +46,25 @@ public sealed partial class NeonKernels : Vector128Kernels
         return acc.GetElement(0) + acc.GetElement(1) + Scalar.Dot(x[i..], y[i..]);
     }
 
-    protected override int DotInt32Core(ReadOnlySpan<short> x, ReadOnlySpan<short> y)
-    {
-        // SMLAL/SMLAL2 accumulate with wrap-around, as the specification does.
-        Vector128<int> acc = Vector128<int>.Zero;
-        int i = 0;
-        for (; i <= x.Length - Shorts; i += Shorts)
-        {
-            Vector128<short> a = Load128(x, i), b = Load128(y, i);
-            acc = AdvSimd.MultiplyWideningLowerAndAdd(acc, a.GetLower(), b.GetLower());
-            acc = AdvSimd.MultiplyWideningUpperAndAdd(acc, a, b);
-        }
+    protected override int DotInt32Core(ReadOnlySpan<short> x, ReadOnlySpan<short> y) => VectorLoops.DotInt32<NeonSimd>(x, y);
 
-        return unchecked(AdvSimd.Arm64.AddAcross(acc).ToScalar() + Scalar.DotInt32(x[i..], y[i..]));
-    }
+    protected override void AddWidenCore(ReadOnlySpan<short> x, Span<int> acc) => VectorLoops.AddWiden<NeonSimd>(x, acc);
 
-    protected override void AddWidenCore(ReadOnlySpan<short> x, Span<int> acc)
-    {
-        int i = 0;
-        for (; i <= acc.Length - Shorts; i += Shorts)
-        {
-            Vector128<short> v = Load128(x, i);
-            Store128(AdvSimd.AddWideningLower(Load128(acc, i), v.GetLower()), acc, i);
-            Store128(AdvSimd.AddWideningUpper(Load128(acc, i + Ints), v), acc, i + Ints);
-        }
+    protected override void TraceRowCore(Span<short> e, short a, ReadOnlySpan<short> x) =>
+        VectorLoops.Row(e, x, new TraceRowOperator<NeonSimd>(a));
 
-        Scalar.AddWiden(x[i..], acc[i..]);
-    }
+    protected override void TraceAccumulateRowCore(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g) =>
+        VectorLoops.RowAccumulate(e, x, g, new TraceAccumulateOperator<NeonSimd>(a, c, shift));
 
-    protected override void TraceRowCore(Span<short> e, short a, ReadOnlySpan<short> x)
-    {
-        Vector128<short> va = Vector128.Create(a);
-        int j = 0;
-        for (; j <= e.Length - Shorts; j += Shorts)
-        {
-            Store128(AdvSimd.AddSaturate(AdvSimd.MultiplyRoundedDoublingSaturateHigh(va, Load128(e, j)), Load128(x, j)), e, j);
-        }
+    protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes) =>
+        VectorLoops.StochasticRow(w, v, rngLanes, new Rank1StochasticOperator<NeonSimd>(u, shift));
 
-        Scalar.TraceRow(e[j..], a, x[j..]);
-    }
-
-    protected override void TraceAccumulateRowCore(Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, Span<int> g)
-    {
-        Vector128<short> va = Vector128.Create(a), vc = Vector128.Create(c);
-        Vector128<int> count = Vector128.Create(-shift);
-        int j = 0;
-        for (; j <= e.Length - Shorts; j += Shorts)
-        {
-            Vector128<short> updated = AdvSimd.AddSaturate(AdvSimd.MultiplyRoundedDoublingSaturateHigh(va, Load128(e, j)), Load128(x, j));
-            Store128(updated, e, j);
-            Vector128<int> lo = AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningLower(vc.GetLower(), updated.GetLower()), count);
-            Vector128<int> hi = AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(vc, updated), count);
-            Store128(AdvSimd.AddSaturate(Load128(g, j), lo), g, j);
-            Store128(AdvSimd.AddSaturate(Load128(g, j + Ints), hi), g, j + Ints);
-        }
-
-        Scalar.TraceAccumulateRow(e[j..], a, x[j..], c, shift, g[j..]);
-    }
-
-    protected override void Rank1StochasticRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift, Span<uint> rngLanes)
-    {
-        Vector128<short> vu = Vector128.Create(u);
-        Vector128<int> down = Vector128.Create(-shift), offsetCount = Vector128.Create(shift - 32);
-        int j = 0;
-        for (; j <= w.Length - Shorts; j += Shorts)
-        {
-            int lane = j % StochasticRounding.Lanes;
-            Vector128<int> offLo = NextOffsets(rngLanes, lane, offsetCount);
-            Vector128<int> offHi = NextOffsets(rngLanes, lane + Ints, offsetCount);
-            Vector128<short> vv = Load128(v, j);
-            // SSHL by a negative count is a truncating (floor) arithmetic shift: floor((p + r) / 2^shift).
-            Vector128<int> dLo = AdvSimd.ShiftArithmetic(AdvSimd.Add(AdvSimd.MultiplyWideningLower(vu.GetLower(), vv.GetLower()), offLo), down);
-            Vector128<int> dHi = AdvSimd.ShiftArithmetic(AdvSimd.Add(AdvSimd.MultiplyWideningUpper(vu, vv), offHi), down);
-            StoreAddNarrow(w, j, dLo, dHi);
-        }
-
-        Scalar.Rank1StochasticRow(w[j..], u, v[j..], shift, rngLanes, j);
-    }
-
-    protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift)
-    {
-        Vector128<short> vu = Vector128.Create(u);
-        Vector128<int> count = Vector128.Create(-shift);
-        int j = 0;
-        for (; j <= w.Length - Shorts; j += Shorts)
-        {
-            Vector128<short> vv = Load128(v, j);
-            Vector128<int> dLo = AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningLower(vu.GetLower(), vv.GetLower()), count);
-            Vector128<int> dHi = AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(vu, vv), count);
-            StoreAddNarrow(w, j, dLo, dHi);
-        }
-
-        Scalar.Rank1NearestRow(w[j..], u, v[j..], shift);
-    }
+    protected override void Rank1NearestRowCore(Span<short> w, short u, ReadOnlySpan<short> v, int shift) =>
+        VectorLoops.Row(w, v, new Rank1NearestOperator<NeonSimd>(u, shift));
 
     protected override void ComplexMultiplyAccumulateCore(
-        ReadOnlySpan<short> aRe, ReadOnlySpan<short> aIm, ReadOnlySpan<short> bRe, ReadOnlySpan<short> bIm, Span<int> accRe, Span<int> accIm)
-    {
-        int i = 0;
-        for (; i <= accRe.Length - Shorts; i += Shorts)
-        {
-            Vector128<short> ar = Load128(aRe, i), ai = Load128(aIm, i), br = Load128(bRe, i), bi = Load128(bIm, i);
-            ComplexMacHalf(accRe, accIm, i,
-                AdvSimd.MultiplyWideningLower(ar.GetLower(), br.GetLower()), AdvSimd.MultiplyWideningLower(ai.GetLower(), bi.GetLower()),
-                AdvSimd.MultiplyWideningLower(ar.GetLower(), bi.GetLower()), AdvSimd.MultiplyWideningLower(ai.GetLower(), br.GetLower()));
-            ComplexMacHalf(accRe, accIm, i + Ints,
-                AdvSimd.MultiplyWideningUpper(ar, br), AdvSimd.MultiplyWideningUpper(ai, bi),
-                AdvSimd.MultiplyWideningUpper(ar, bi), AdvSimd.MultiplyWideningUpper(ai, br));
-        }
-
-        Scalar.ComplexMultiplyAccumulate(aRe[i..], aIm[i..], bRe[i..], bIm[i..], accRe[i..], accIm[i..]);
-    }
+        ReadOnlySpan<short> aRe, ReadOnlySpan<short> aIm, ReadOnlySpan<short> bRe, ReadOnlySpan<short> bIm, Span<int> accRe, Span<int> accIm) =>
+        VectorLoops.ComplexMultiplyAccumulate<NeonSimd>(aRe, aIm, bRe, bIm, accRe, accIm);
 
     protected override void ThresholdCore(ReadOnlySpan<short> v, ReadOnlySpan<short> theta, Span<byte> spikes)
     {
@@ -192,32 +80,66 @@ public sealed partial class NeonKernels : Vector128Kernels
         Scalar.Threshold(v[i..], theta[i..], spikes[i..]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ComplexMacHalf(Span<int> accRe, Span<int> accIm, int i, Vector128<int> rr, Vector128<int> ii, Vector128<int> ri, Vector128<int> ir)
+    /// <summary>
+    /// The NEON fixed-point steps: SQRDMULH is MulQ15, SMULL/SMULL2 widen exactly, SRSHL by −shift rounds,
+    /// SQADD saturates, SADDW/SADDW2 widen into a sum and SQXTN/SQXTN2 narrow with saturation.
+    /// </summary>
+    private readonly struct NeonSimd : ISimd
     {
-        Store128(AdvSimd.SubtractSaturate(AdvSimd.AddSaturate(Load128(accRe, i), rr), ii), accRe, i);
-        Store128(AdvSimd.AddSaturate(AdvSimd.AddSaturate(Load128(accIm, i), ri), ir), accIm, i);
-    }
+        public static bool Has256 => false;
 
-    /// <summary>Advances four xorshift32 lanes; USHL by (shift - 32) keeps the top shift bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> NextOffsets(Span<uint> lanes, int start, Vector128<int> offsetCount)
-    {
-        Vector128<uint> s = Load128(lanes, start);
-        s = AdvSimd.Xor(s, AdvSimd.ShiftLeftLogical(s, 13));
-        s = AdvSimd.Xor(s, AdvSimd.ShiftRightLogical(s, 17));
-        s = AdvSimd.Xor(s, AdvSimd.ShiftLeftLogical(s, 5));
-        Store128(s, lanes, start);
-        return AdvSimd.ShiftLogical(s, offsetCount).AsInt32();
-    }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<short> MulQ15(Vector128<short> a, Vector128<short> b) => AdvSimd.MultiplyRoundedDoublingSaturateHigh(a, b);
 
-    /// <summary>w[j..j+7] = SQXTN(w + delta): SADDW widens the weights into the int32 deltas.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreAddNarrow(Span<short> w, int j, Vector128<int> dLo, Vector128<int> dHi)
-    {
-        Vector128<short> wv = Load128(w, j);
-        Vector64<short> lo = AdvSimd.ExtractNarrowingSaturateLower(AdvSimd.AddWideningLower(dLo, wv.GetLower()));
-        Store128(AdvSimd.ExtractNarrowingSaturateUpper(lo, AdvSimd.AddWideningUpper(dHi, wv)), w, j);
+        public static Vector256<short> MulQ15(Vector256<short> a, Vector256<short> b) => throw new UnreachableException();
+
+        public static Vector256<short> AddSaturate(Vector256<short> a, Vector256<short> b) => throw new UnreachableException();
+
+        public static Vector256<short> SubtractSaturate(Vector256<short> a, Vector256<short> b) => throw new UnreachableException();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (Vector128<int> Lo, Vector128<int> Hi) MulWiden(Vector128<short> a, Vector128<short> b) =>
+            (AdvSimd.MultiplyWideningLower(a.GetLower(), b.GetLower()), AdvSimd.MultiplyWideningUpper(a, b));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> AddSaturate(Vector128<int> a, Vector128<int> b) => AdvSimd.AddSaturate(a, b);
+
+        /// <summary>SQXTN(w + delta): SADDW widens the weights into the int32 deltas.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<short> AddNarrow(Vector128<short> w, Vector128<int> dLo, Vector128<int> dHi)
+        {
+            Vector64<short> lo = AdvSimd.ExtractNarrowingSaturateLower(AdvSimd.AddWideningLower(dLo, w.GetLower()));
+            return AdvSimd.ExtractNarrowingSaturateUpper(lo, AdvSimd.AddWideningUpper(dHi, w));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static (Vector128<int> Lo, Vector128<int> Hi) AddWiden(Vector128<int> lo, Vector128<int> hi, Vector128<short> x) =>
+            (AdvSimd.AddWideningLower(lo, x.GetLower()), AdvSimd.AddWideningUpper(hi, x));
+
+        /// <summary>XTN, XTN2 (not used by <see cref="ThresholdCore"/>, whose eight-lane body keeps tails short).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> NarrowMasks(Vector128<short> lo, Vector128<short> hi) =>
+            AdvSimd.ExtractNarrowingUpper(AdvSimd.ExtractNarrowingLower(lo.AsUInt16()), hi.AsUInt16()).AsByte();
+
+        /// <summary>SMLAL, SMLAL2: accumulate with wrap-around, as the specification does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> MultiplyAddPairs(Vector128<int> acc, Vector128<short> x, Vector128<short> y) =>
+            AdvSimd.MultiplyWideningUpperAndAdd(AdvSimd.MultiplyWideningLowerAndAdd(acc, x.GetLower(), y.GetLower()), x, y);
+
+        /// <summary>USHL/SSHL shift right by a negative count in every lane.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> RightShiftCount(int shift) => Vector128.Create(-shift);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<uint> ShiftRightLogical(Vector128<uint> x, Vector128<int> count) => AdvSimd.ShiftLogical(x, count);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightArithmetic(Vector128<int> x, Vector128<int> count) => AdvSimd.ShiftArithmetic(x, count);
+
+        /// <summary>SRSHL by the negative count is the rounding shift itself; the other two counts are not needed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightRound(Vector128<int> x, Vector128<int> count, Vector128<int> roundCount, Vector128<int> roundBit) =>
+            AdvSimd.ShiftArithmeticRounded(x, count);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

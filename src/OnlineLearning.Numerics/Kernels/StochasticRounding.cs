@@ -1,4 +1,8 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+using static OnlineLearning.Numerics.Kernels.VectorIO;
 
 namespace OnlineLearning.Numerics.Kernels;
 
@@ -70,6 +74,44 @@ public static class StochasticRounding
         {
             lanes[(rotation + t) % Lanes] = rotated[t];
         }
+    }
+
+    /// <summary><see cref="Next(ref uint)"/> on four lanes at once: the one vector xorshift step of every SIMD backend.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<uint> Next(Vector128<uint> s)
+    {
+        s ^= Vector128.ShiftLeft(s, 13);
+        s ^= Vector128.ShiftRightLogical(s, 17);
+        s ^= Vector128.ShiftLeft(s, 5);
+        return s;
+    }
+
+    /// <summary><see cref="Next(ref uint)"/> on eight lanes (AVX2 callers only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<uint> Next(Vector256<uint> s)
+    {
+        s ^= Avx2.ShiftLeftLogical(s, 13);
+        s ^= Avx2.ShiftRightLogical(s, 17);
+        s ^= Avx2.ShiftLeftLogical(s, 5);
+        return s;
+    }
+
+    /// <summary><see cref="Offset"/> of four draws: the top <paramref name="shift"/> bits of each lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<int> Offsets(Vector128<uint> draws, int shift) => Vector128.ShiftRightLogical(draws, 32 - shift).AsInt32();
+
+    /// <summary>
+    /// Advances lanes start..start+3 of <paramref name="lanes"/> in place and returns their offsets: the top bits
+    /// kept by a logical right shift by <paramref name="offsetCount"/>, a count of <c>TSimd.RightShiftCount(32 − shift)</c>
+    /// prepared once per call so the loop does not rebuild it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<int> NextOffsets<TSimd>(Span<uint> lanes, int start, Vector128<int> offsetCount)
+        where TSimd : struct, ISimd
+    {
+        Vector128<uint> s = Next(Load128(lanes, start));
+        Store128(s, lanes, start);
+        return TSimd.ShiftRightLogical(s, offsetCount).AsInt32();
     }
 
     internal static void CheckLanes(Span<uint> lanes)

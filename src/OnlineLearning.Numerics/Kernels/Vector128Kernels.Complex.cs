@@ -24,8 +24,8 @@ public partial class Vector128Kernels
             (Vector128<long> liLo, Vector128<long> liHi) = Vector128.Widen(Load128(lambdaIm, i));
             (Vector128<long> hrLo, Vector128<long> hrHi) = Vector128.Widen(Load128(hRe, i));
             (Vector128<long> hiLo, Vector128<long> hiHi) = Vector128.Widen(Load128(hIm, i));
-            (Vector128<long> urLo, Vector128<long> urHi) = Vector128.Widen(Round32(Load128(uRe, i), uShift));
-            (Vector128<long> uiLo, Vector128<long> uiHi) = Vector128.Widen(Round32(Load128(uIm, i), uShift));
+            (Vector128<long> urLo, Vector128<long> urHi) = Vector128.Widen(ShiftRightRound(Load128(uRe, i), uShift));
+            (Vector128<long> uiLo, Vector128<long> uiHi) = Vector128.Widen(ShiftRightRound(Load128(uIm, i), uShift));
             Vector128<long> reLo = MulRound64(lrLo, hrLo, lambdaShift) - MulRound64(liLo, hiLo, lambdaShift) + urLo;
             Vector128<long> reHi = MulRound64(lrHi, hrHi, lambdaShift) - MulRound64(liHi, hiHi, lambdaShift) + urHi;
             Vector128<long> imLo = MulRound64(lrLo, hiLo, lambdaShift) + MulRound64(liLo, hrLo, lambdaShift) + uiLo;
@@ -86,10 +86,6 @@ public partial class Vector128Kernels
         return shift == 0 ? p : Vector128.ShiftRightArithmetic(p, shift) + (Vector128.ShiftRightArithmetic(p, shift - 1) & Vector128<long>.One);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Round32(Vector128<int> x, int shift) =>
-        shift == 0 ? x : Vector128.ShiftRightArithmetic(x, shift) + (Vector128.ShiftRightArithmetic(x, shift - 1) & Vector128<int>.One);
-
     /// <summary>Narrows two int64 halves to int32 with saturation, stores them, and returns how many lanes saturated.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int StoreSaturated(Vector128<long> lo, Vector128<long> hi, Span<int> dst, int i)
@@ -100,9 +96,4 @@ public partial class Vector128Kernels
         uint changed = (~Vector128.Equals(backLo, lo)).ExtractMostSignificantBits() | ((~Vector128.Equals(backHi, hi)).ExtractMostSignificantBits() << 2);
         return BitOperations.PopCount(changed);
     }
-
-    /// <summary>Four int16 values as one 64-bit load.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long LoadFour(ReadOnlySpan<short> x, int j) =>
-        System.Runtime.InteropServices.MemoryMarshal.Read<long>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.Slice(j, 4)));
 }

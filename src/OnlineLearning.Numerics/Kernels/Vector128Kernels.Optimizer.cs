@@ -92,10 +92,8 @@ public partial class Vector128Kernels
             Store128(step, a.Velocity, i);
         }
 
-        lane ^= Vector128.ShiftLeft(lane, 13);
-        lane ^= Vector128.ShiftRightLogical(lane, 17);
-        lane ^= Vector128.ShiftLeft(lane, 5);
-        Vector128<int> offset = Vector128.ShiftRightLogical(lane, 32 - a.RoundingShift).AsInt32();
+        lane = StochasticRounding.Next(lane);
+        Vector128<int> offset = StochasticRounding.Offsets(lane, a.RoundingShift);
         Vector128<int> m = TOps.Descend(Load128(a.Master, i), step, a.LearningRateQ, offset, a.RoundingShift);
         Store128(m, a.Master, i);
         return ShiftRightRound(m, a.ValueShift);

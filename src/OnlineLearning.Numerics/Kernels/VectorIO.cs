@@ -31,4 +31,8 @@ internal static class VectorIO
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store256<T>(Vector256<T> v, Span<T> x, int i) =>
         v.StoreUnsafe(ref MemoryMarshal.GetReference(x), (nuint)i);
+
+    /// <summary>Four int16 values from <paramref name="i"/> as one 64-bit load.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long LoadFour(ReadOnlySpan<short> x, int i) => MemoryMarshal.Read<long>(MemoryMarshal.AsBytes(x.Slice(i, 4)));
 }

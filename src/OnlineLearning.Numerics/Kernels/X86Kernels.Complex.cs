@@ -145,10 +145,6 @@ public sealed partial class X86Kernels
         return PackLow(lo, hi);
     }
 
-    /// <summary>Four int16 values as one 64-bit load.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long LoadFour(ReadOnlySpan<short> x, int j) =>
-        System.Runtime.InteropServices.MemoryMarshal.Read<long>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.Slice(j, 4)));
 
     /// <summary>
     /// The specification's rounding shift by s (0 to 62) of an int64 product with |p| ≤ 2^62, on int64 lanes

@@ -81,9 +81,7 @@ public sealed partial class X86Kernels
             Store256(step, a.Velocity, i);
         }
 
-        lane ^= Avx2.ShiftLeftLogical(lane, 13);
-        lane ^= Avx2.ShiftRightLogical(lane, 17);
-        lane ^= Avx2.ShiftLeftLogical(lane, 5);
+        lane = StochasticRounding.Next(lane);
         Vector256<int> offset = Avx2.ShiftRightLogical(lane, Vector128.CreateScalar((uint)(32 - a.RoundingShift))).AsInt32();
         Vector256<int> m = DescendClamp8(Load256(a.Master, i), step, a.LearningRateQ, offset, floor);
         Store256(m, a.Master, i);
