@@ -125,6 +125,12 @@ grads_checks() {
       "$olrt train --data $digits --label-column 65 --model snn-digits --epochs 1 --out $LOG_DIR/train.json > $LOG_DIR/train.txt 2>&1 &&
        grep -qE '\"test_accuracy\": 0\.[6-9]' $LOG_DIR/train.json && grep -q '\"curve\"' $LOG_DIR/train.json"
   fi
+  local fashion="${OLRT_DATA:-$HOME/.cache/olrt-data}/fashion-mnist"
+  if [[ -d "$fashion" ]]; then
+    check "olrt train --task fashion-mnist --test-subset 2500 scores 2,500 test images (above the task's default 2,000)" bash -c \
+      "$olrt train --task fashion-mnist --subset 20 --test-subset 2500 --out $LOG_DIR/train-fashion.json > $LOG_DIR/train-fashion.txt 2>&1 &&
+       grep -q '\"test_samples\": 2500' $LOG_DIR/train-fashion.json"
+  fi
   check "olrt train --task randman-t --checkpoint writes a valid checkpoint" bash -c \
     "$olrt train --task randman-t --subset 40 --test-subset 20 --optimizer adam --checkpoint $LOG_DIR/train.ckpt > $LOG_DIR/train-ckpt.txt 2>&1 &&
      $olrt checkpoint inspect $LOG_DIR/train.ckpt | grep -q 'verdict:     valid'"

@@ -557,7 +557,7 @@ internal static partial class TrainCommand
     {
         if (s.Task is not null)
         {
-            return TaskCatalog.Load(s.Task, family, (ulong)s.Seed, imageSteps: s.Steps);
+            return TaskCatalog.Load(s.Task, family, (ulong)s.Seed, testLimit: s.TestSubset, imageSteps: s.Steps);
         }
 
         var csvOptions = new CsvDatasetOptions { Label = s.LabelColumn, SequenceId = s.SequenceColumn };

@@ -69,8 +69,8 @@ for p in presets:
         ratios[(p, rule)] = (s["us_per_step"] / b["us_per_step"], base[0] / b["us_per_step"] if base else None, 100 * b["gb_per_s"] / pre["copy_gb_per_s"])
         w(f"| {p} | {rule} | {b['us_per_step']:.2f} | {b['steps_per_s']:.0f} | {s['us_per_step']:.2f} | {s['us_per_step'] / b['us_per_step']:.2f}x | "
           f"{fwd['us_per_step']:.2f} | {nu['us_per_step']:.2f} | {tpf} | {b['gb_per_s']:.2f} | {100 * b['gb_per_s'] / pre['copy_gb_per_s']:.1f} % | "
-          f"{j['us_per_step'] if j else float('nan'):.2f} | {base[0] if base else float('nan'):.2f} | "
-          f"{(base[0] / b['us_per_step']) if base else float('nan'):.2f}x | {tcol(p, rule)} | {tratio(p, rule, b['us_per_step'])} | {alloc} |")
+          f"{'%.2f' % j['us_per_step'] if j else '-'} | {'%.2f' % base[0] if base else '-'} | "
+          f"{'%.2fx' % (base[0] / b['us_per_step']) if base else '-'} | {tcol(p, rule)} | {tratio(p, rule, b['us_per_step'])} | {alloc} |")
         if rule in ("ostl", "online"):
             plot.append(f"{p} {rule},{b['us_per_step']:.3f},{s['us_per_step']:.3f},{base[0] if base else ''}" + (f",{torch.get((p, rule), '')}" if torch else ""))
 w("\nbest / scalar: the default backend's full learn step against the scalar specification (bit-identical results). "
