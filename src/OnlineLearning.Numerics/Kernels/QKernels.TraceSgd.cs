@@ -18,7 +18,8 @@ public abstract partial class QKernels
     /// in one call, so a matrix updated row by row (firstIndex = row · cols) gets the same bits as the unfused
     /// trace pass followed by the optimiser pass.</item>
     /// </list>
-    /// <paramref name="scratch"/> is caller-owned int32 space of the row's length; it holds zeros on return.
+    /// <paramref name="scratch"/> is caller-owned int32 space of the row's length that holds zeros on entry (the
+    /// zero accumulator of step 2) and holds zeros again on return, so one scratch serves every row without clearing.
     /// </summary>
     public SgdCounts TraceUpdateSgdRow(
         Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift,

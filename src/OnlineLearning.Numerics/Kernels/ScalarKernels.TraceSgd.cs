@@ -6,7 +6,6 @@ public partial class ScalarKernels
     protected override SgdCounts TraceUpdateSgdRowCore(
         Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, in SgdArgs args, Span<short> values, int firstIndex)
     {
-        args.Gradient.Clear();
         Scalar.TraceAccumulateRow(e, a, x, c, shift, args.Gradient);
         return Scalar.SgdUpdate(args, values, default, firstIndex);
     }

@@ -11,7 +11,6 @@ public partial class Vector128Kernels
     protected override SgdCounts TraceUpdateSgdRowCore(
         Span<short> e, short a, ReadOnlySpan<short> x, short c, int shift, in SgdArgs args, Span<short> values, int firstIndex)
     {
-        args.Gradient.Clear();
         TraceAccumulateRowCore(e, a, x, c, shift, args.Gradient);
         int rotation = firstIndex % StochasticRounding.Lanes;
         if (rotation == 0)

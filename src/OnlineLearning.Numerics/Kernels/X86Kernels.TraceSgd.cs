@@ -74,11 +74,11 @@ public sealed partial class X86Kernels
             j += 8;
         }
 
-        // The lanes back in place, then the tail by the specification; the scratch is left all zero as promised.
+        // The lanes back in place, then the tail by the specification. The loop never wrote the scratch, and the
+        // tail's SGD step zeroes the part it used, so the zero scratch stays zero.
         (l0, l1) = Rotate(l0, l1, StochasticRounding.Lanes - rotation);
         Store256(l0, args.RngLanes, 0);
         Store256(l1, args.RngLanes, 8);
-        args.Gradient.Clear();
         Scalar.TraceAccumulateRow(e[j..], a, x[j..], c, shift, args.Gradient[j..]);
         SgdCounts tail = Scalar.SgdUpdate(args.From(j), values[j..], default, firstIndex + j);
         return new SgdCounts(tail.ValueSaturations - Vector256.Sum(saturations), tail.GradientExtremes - Vector256.Sum(extremes));
