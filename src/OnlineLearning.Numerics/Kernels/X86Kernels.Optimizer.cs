@@ -107,10 +107,7 @@ public sealed partial class X86Kernels
         Vector256<int> low = Avx2.MultiplyLow(v & Vector256.Create(0xFFFF), Vector256.Create((int)momentumQ15));
         Vector256<int> r = high + Avx2.ShiftRightArithmetic(low + Vector256.Create(1 << 14), 15);
         r ^= Avx2.CompareEqual(r, Vector256.Create(int.MinValue));
-        Vector256<int> sum = r + g;
-        Vector256<int> overflow = Avx2.ShiftRightArithmetic((r ^ sum) & (g ^ sum), 31);
-        Vector256<int> saturated = Avx2.ShiftRightArithmetic(r, 31) ^ Vector256.Create(int.MaxValue);
-        return Avx2.BlendVariable(sum.AsByte(), saturated.AsByte(), overflow.AsByte()).AsInt32();
+        return AddSat32(r, g);
     }
 
     /// <summary>
